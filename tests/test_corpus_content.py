@@ -180,7 +180,7 @@ TOPICS = {
 }
 FRONT_MATTER_KEYS = {"id", "title", "audience", "topic", "sources"}
 SOURCE_KEYS = {"title", "publisher", "url"}
-SOURCE_ARTICLE = "The Definitive Definition of Production AI: Moving from Pilot to ROI"
+SOURCE_ARTICLE = "The Definitive Definition of Production AI"
 # Documents that carry no restatement of the source article.
 NOT_FROM_ARTICLE = {"maturity-levels", "why-pilots-stall"}
 # Digits belong only where sourced figures, level numbers or standard names live.
