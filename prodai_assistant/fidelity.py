@@ -1,0 +1,376 @@
+"""Sentence-level support scoring: is each answer sentence backed by the chunk it cites?
+
+Shared by the eval suite and the LLM answer guard. Offline and deterministic, no judge model:
+
+- ``split_answer(markdown)`` -> the answer's sentences with their ``[n]`` markers;
+- ``score_sentence(sentence, evidence)`` -> ``SupportResult`` against the best evidence window
+  (one sentence of the evidence, or two adjacent ones);
+- ``score_answer(answer, chunks)`` -> ``AnswerFidelity``: marker validity, per-sentence support,
+  mean and minimum. A refusal is scored as a refusal (no claims), never as NaN.
+
+A sentence is supported by a window when its content-word recall and embedding cosine reach the
+thresholds below, every number and capitalised entity in it appears in the window, and both say
+"not" the same number of times. Without an embedder the cosine test is skipped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+
+from .embeddings import Embedder
+from .models import Answer, Chunk, Citation
+from .text import NEGATIONS, STOPWORDS, sentence_spans, strip_markdown, tokenize
+
+# Calibrated on evals/scorer_audit.jsonl only (never on the QA answers): the lowest values that
+# keep the false-alarm rate on faithful paraphrases within its gate while catching corruptions.
+RECALL_MIN = 0.6
+COSINE_MIN = 0.6
+# An unmarked sentence shorter than this (in content words) is a connective phrase, not a claim.
+MIN_CLAIM_WORDS = 4
+# Cosine is computed for at most this many of the lexically best windows (speed).
+COSINE_CANDIDATES = 3
+
+_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_ONLY_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+[\s.]*$")
+_TRAILING_MARKERS = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
+_LINE_END = re.compile(r"(?<=[.!?:\]])[ \t]*\n")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s?(?:%|percent\b|per cent\b))?", re.IGNORECASE)
+_WORDLIKE = re.compile(r"[A-Za-z][A-Za-z0-9&'’-]*")
+_NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+    "half": "50%", "dozen": "12",
+}  # fmt: skip
+_COMMON_ENDINGS = (
+    "ing",
+    "ed",
+    "ly",
+    "tion",
+    "sion",
+    "ment",
+    "ness",
+    "ity",
+    "ive",
+    "al",
+    "ous",
+    "able",
+)
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "es", "ed", "s", "ly")
+
+
+class SupportResult(BaseModel):
+    """How well one sentence is supported by one piece of evidence."""
+
+    sentence: str
+    supported: bool
+    reason: str = Field(description="'supported' or the first failed test, human readable.")
+    recall: float = Field(description="Share of the sentence's content words found in the window.")
+    cosine: float | None = Field(default=None, description="Embedding cosine; None: no embedder.")
+    missing_numbers: list[str] = Field(default_factory=list)
+    missing_entities: list[str] = Field(default_factory=list)
+    negation_mismatch: bool = False
+    window: str = Field(default="", description="The evidence window that scored best.")
+
+
+class AnswerSentence(BaseModel):
+    """One sentence of an answer, markers stripped out and kept separately."""
+
+    text: str
+    markers: list[int] = Field(default_factory=list)
+
+
+class SentenceFidelity(BaseModel):
+    """Verdict on one answer sentence."""
+
+    text: str
+    markers: list[int] = Field(default_factory=list)
+    invalid_markers: list[int] = Field(default_factory=list)
+    supporting_markers: list[int] = Field(
+        default_factory=list, description="Markers whose cited chunk alone supports the sentence."
+    )
+    supported: bool
+    reason: str
+    best: SupportResult | None = None
+
+
+class AnswerFidelity(BaseModel):
+    """Fidelity of a whole answer: every factual sentence against what it cites."""
+
+    refused: bool = False
+    sentences: list[SentenceFidelity] = Field(default_factory=list)
+    markers_total: int = 0
+    invalid_markers: dict[int, str] = Field(
+        default_factory=dict, description="Marker -> why it is invalid."
+    )
+    support_mean: float = Field(description="Share of factual sentences supported (1.0 if none).")
+    support_min: float = Field(description="Lowest sentence support (0 or 1); 1.0 if none.")
+
+    @property
+    def unsupported(self) -> list[SentenceFidelity]:
+        return [s for s in self.sentences if not s.supported]
+
+
+def split_answer(answer_markdown: str) -> list[AnswerSentence]:
+    """Sentences of an answer with their markers; headings and connective phrases are dropped."""
+    sentences: list[AnswerSentence] = []
+    for span in sentence_spans(_normalise_answer(answer_markdown)):
+        markers = [int(m) for group in _MARKER.findall(span.text) for m in group.split(",")]
+        if _ONLY_MARKERS.match(span.text) and sentences:
+            sentences[-1].markers.extend(m for m in markers if m not in sentences[-1].markers)
+            continue
+        text = _clean_sentence(span.text)
+        if text and (markers or not _is_connective(text)):
+            sentences.append(AnswerSentence(text=text, markers=list(dict.fromkeys(markers))))
+    return sentences
+
+
+def _normalise_answer(markdown: str) -> str:
+    """Drop headings, move '. [1]' to ' [1].', and end a block at a line that ends a sentence."""
+    lines = [ln for ln in markdown.splitlines() if not ln.lstrip().startswith("#")]
+    text = _TRAILING_MARKERS.sub(lambda m: f" {m.group(2).strip()}{m.group(1)}", "\n".join(lines))
+    return _LINE_END.sub("\n\n", text)
+
+
+def score_sentence(
+    sentence: str, evidence_text: str, *, embedder: Embedder | None = None
+) -> SupportResult:
+    """Score ``sentence`` against the best window (sentence or adjacent pair) of the evidence."""
+    windows = evidence_windows(evidence_text)
+    if not windows:
+        return SupportResult(sentence=sentence, supported=False, reason="no evidence", recall=0.0)
+    ranked = sorted((_lexical(sentence, w) for w in windows), key=lambda r: (-r.recall, r.window))
+    passing = [r for r in ranked if _failure(r, None) is None][:COSINE_CANDIDATES]
+    results = [_with_cosine(r, embedder) for r in passing]
+    return next(
+        (r for r in results if r.supported),
+        results[0] if results else _with_cosine(ranked[0], embedder),
+    )
+
+
+def score_answer(
+    answer: Answer, chunks: Mapping[str, Chunk], *, embedder: Embedder | None = None
+) -> AnswerFidelity:
+    """Check every marker and every factual sentence of ``answer`` against the cited chunks."""
+    invalid = _invalid_markers(answer, chunks)
+    by_marker = {c.marker: c for c in answer.citations}
+    scored: list[SentenceFidelity] = []
+    for sent in split_answer(answer.answer):
+        if answer.refused and not sent.markers:
+            continue  # the refusal message itself makes no claim about the corpus
+        scored.append(_score_one(sent, by_marker, invalid, chunks, embedder))
+    supported = [1.0 if s.supported else 0.0 for s in scored]
+    return AnswerFidelity(
+        refused=answer.refused,
+        sentences=scored,
+        markers_total=len(_markers_in(answer.answer)),
+        invalid_markers=invalid,
+        support_mean=sum(supported) / len(supported) if supported else 1.0,
+        support_min=min(supported, default=1.0),
+    )
+
+
+def evidence_windows(evidence_text: str) -> list[str]:
+    """The evidence's sentences, then each pair of adjacent sentences."""
+    sents = [t for t in (_clean_sentence(s.text) for s in sentence_spans(evidence_text)) if t]
+    return sents + [f"{a} {b}" for a, b in zip(sents, sents[1:], strict=False)]
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers, percentages and number words, normalised ('four' -> '4', '30 percent' -> '30%')."""
+    found = {_norm_number(m) for m in _NUMBER.findall(text)}
+    found |= {_NUMBER_WORDS[t] for t in tokenize(text) if t in _NUMBER_WORDS}
+    return found
+
+
+def entities_in(text: str) -> list[str]:
+    """Capitalised words, acronyms and mixed-case terms; not a common word opening a sentence."""
+    words = _WORDLIKE.findall(text)
+    out = [w for i, w in enumerate(words) if _is_entity(w, first=i == 0)]
+    return list(dict.fromkeys(out))
+
+
+def negation_count(text: str) -> int:
+    return sum(1 for t in tokenize(text) if t in NEGATIONS or t.endswith("n't"))
+
+
+def stems(text: str) -> set[str]:
+    """Stemmed content words: the unit of content-word recall."""
+    return {_stem(t) for t in tokenize(text) if t not in STOPWORDS and len(t) > 1}
+
+
+def _score_one(
+    sent: AnswerSentence,
+    by_marker: Mapping[int, Citation],
+    invalid: Mapping[int, str],
+    chunks: Mapping[str, Chunk],
+    embedder: Embedder | None,
+) -> SentenceFidelity:
+    bad = [m for m in sent.markers if m in invalid]
+    good = [m for m in sent.markers if m not in invalid]
+    if not sent.markers:
+        return SentenceFidelity(text=sent.text, supported=False, reason="no citation marker")
+    results = {
+        m: score_sentence(sent.text, chunks[by_marker[m].chunk_id].text, embedder=embedder)
+        for m in good
+    }
+    supporting = [m for m, r in results.items() if r.supported]
+    best = _best_result(list(results.values()))
+    if supporting:
+        reason = "supported"
+    elif not good:
+        reason = "only invalid markers: " + ", ".join(f"[{m}] {invalid[m]}" for m in bad)
+    else:
+        reason = best.reason if best else "unsupported"
+    return SentenceFidelity(
+        text=sent.text,
+        markers=sent.markers,
+        invalid_markers=bad,
+        supporting_markers=supporting,
+        supported=bool(supporting),
+        reason=reason,
+        best=best,
+    )
+
+
+def _invalid_markers(answer: Answer, chunks: Mapping[str, Chunk]) -> dict[int, str]:
+    """Marker -> reason, for markers with no citation, an unknown chunk or a quote not in it."""
+    by_marker = {c.marker: c for c in answer.citations}
+    retrieved = {r.chunk_id for r in answer.retrieved}
+    invalid: dict[int, str] = {}
+    for m in sorted(_markers_in(answer.answer)):
+        cit = by_marker.get(m)
+        chunk = chunks.get(cit.chunk_id) if cit else None
+        if cit is None:
+            invalid[m] = "no citation with this marker"
+        elif chunk is None:
+            invalid[m] = f"unknown chunk {cit.chunk_id!r}"
+        elif not cit.quote.strip() or cit.quote not in chunk.text:
+            invalid[m] = f"quote is not in chunk {cit.chunk_id!r}"
+        elif retrieved and cit.chunk_id not in retrieved:
+            invalid[m] = f"chunk {cit.chunk_id!r} was not retrieved"
+    return invalid
+
+
+def _markers_in(text: str) -> set[int]:
+    return {int(m) for group in _MARKER.findall(text) for m in group.split(",")}
+
+
+def _clean_sentence(text: str) -> str:
+    text = strip_markdown(_MARKER.sub("", text))
+    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip(" \"'“”")
+
+
+def _is_connective(text: str) -> bool:
+    if numbers_in(text):
+        return False
+    return text.endswith(":") or len(stems(text)) < MIN_CLAIM_WORDS
+
+
+def _lexical(sentence: str, window: str) -> SupportResult:
+    sent_stems = stems(sentence)
+    win_stems = stems(window)
+    recall = len(sent_stems & win_stems) / len(sent_stems) if sent_stems else 1.0
+    win_numbers = numbers_in(window)
+    missing_numbers = sorted(n for n in numbers_in(sentence) if n not in win_numbers)
+    win_words = {_stem(t) for t in tokenize(window)}
+    missing_entities = [e for e in entities_in(sentence) if not _entity_found(e, win_words)]
+    negation_mismatch = negation_count(sentence) != negation_count(window)
+    return SupportResult(
+        sentence=sentence,
+        supported=False,
+        reason="",
+        recall=round(recall, 4),
+        missing_numbers=missing_numbers,
+        missing_entities=missing_entities,
+        negation_mismatch=negation_mismatch,
+        window=window,
+    )
+
+
+def _with_cosine(r: SupportResult, embedder: Embedder | None) -> SupportResult:
+    cosine = None if embedder is None else round(_cosine(embedder, r.sentence, r.window), 4)
+    reason = _failure(r, cosine)
+    return r.model_copy(
+        update={"cosine": cosine, "supported": reason is None, "reason": reason or "supported"}
+    )
+
+
+def _failure(r: SupportResult, cosine: float | None) -> str | None:
+    if r.missing_numbers:
+        return "numbers not in the evidence: " + ", ".join(r.missing_numbers)
+    if r.missing_entities:
+        return "names not in the evidence: " + ", ".join(r.missing_entities)
+    if r.negation_mismatch:
+        return "negation differs from the evidence"
+    if r.recall < RECALL_MIN:
+        return f"content-word recall {r.recall:.2f} < {RECALL_MIN}"
+    if cosine is not None and cosine < COSINE_MIN:
+        return f"cosine {cosine:.2f} < {COSINE_MIN}"
+    return None
+
+
+def _best_result(results: Sequence[SupportResult]) -> SupportResult | None:
+    if not results:
+        return None
+    return max(results, key=lambda r: (r.supported, r.recall, r.cosine or 0.0))
+
+
+def _cosine(embedder: Embedder, a: str, b: str) -> float:
+    va, vb = embedder.embed_query(a), embedder.embed_query(b)
+    dot = sum(x * y for x, y in zip(va, vb, strict=False))
+    norm = math.sqrt(sum(x * x for x in va)) * math.sqrt(sum(y * y for y in vb))
+    return dot / norm if norm else 0.0
+
+
+def _is_entity(word: str, *, first: bool) -> bool:
+    if word == "I" or not any(ch.isupper() for ch in word):
+        return False
+    if any(ch.isupper() or ch.isdigit() for ch in word[1:]) or not first:
+        return True
+    # A capitalised first word is a name unless it is a stop word or looks like a common word.
+    lower = word.lower()
+    return lower not in STOPWORDS and not lower.endswith(_COMMON_ENDINGS)
+
+
+def _entity_found(entity: str, window_words: set[str]) -> bool:
+    parts = tokenize(entity)
+    return bool(parts) and all(_stem(p) in window_words for p in parts)
+
+
+def _norm_number(raw: str) -> str:
+    raw = raw.lower().replace("per cent", "%").replace("percent", "%").replace(" ", "")
+    return raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+%?", raw) else raw
+
+
+@lru_cache(maxsize=8192)
+def _stem(word: str) -> str:
+    """A light suffix stripper so 'deployed', 'deploys' and 'deployment' meet."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+__all__ = [
+    "COSINE_MIN",
+    "RECALL_MIN",
+    "AnswerFidelity",
+    "AnswerSentence",
+    "SentenceFidelity",
+    "SupportResult",
+    "entities_in",
+    "evidence_windows",
+    "negation_count",
+    "numbers_in",
+    "score_answer",
+    "score_sentence",
+    "split_answer",
+    "stems",
+]
