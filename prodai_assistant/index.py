@@ -1,0 +1,514 @@
+"""Persistent vector index: the only module that imports chromadb.
+
+Layout under ``settings.index_dir``::
+
+    CURRENT                      name of the generation in use (replaced atomically)
+    generations/<id>/chroma/     embedded Chroma store, cosine space
+    generations/<id>/manifest.json, chunks.json, documents.json
+
+A build writes a new generation aside, reusing the vectors of unchanged chunks, then swaps
+CURRENT and deletes the rest, so an interrupted build never replaces the index in use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .chunking import DEFAULT_MAX_CHARS, chunk_documents
+from .config import Settings
+from .corpus import corpus_hash, load_corpus
+from .embeddings import Embedder
+from .errors import IndexCorruptError, IndexError_
+from .models import Chunk, Document, IndexStatus
+
+try:  # POSIX only; elsewhere concurrent builds from two processes are not serialised
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+Progress = Callable[[str, int, int], None]
+SCHEMA_VERSION = 1
+COLLECTION = "chunks"
+_GENERATION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What gets embedded: title and section give a short section its context."""
+    head = chunk.title if chunk.section == chunk.title else f"{chunk.title}. {chunk.section}"
+    return f"{head}. {chunk.text}"
+
+
+@dataclass(frozen=True)
+class _Live:
+    """One opened generation; replaced as a whole, never mutated."""
+
+    generation: str
+    client: Any
+    collection: Any
+    manifest: dict[str, Any]
+    chunks: list[Chunk]
+    by_id: dict[str, Chunk]
+    documents: list[Document]
+
+
+class VectorIndex:
+    """Chunks, documents and their vectors in Chroma; built on first use, repaired when damaged."""
+
+    max_chars = DEFAULT_MAX_CHARS
+    follow_interval = 2.0  # seconds between checks for a generation swapped in elsewhere
+
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.root = settings.index_dir
+        self._live: _Live | None = None
+        self._status: IndexStatus | None = None
+        self._lock = threading.RLock()  # guards _live and every Chroma call on it
+        self._build_lock = threading.Lock()
+        self._next_follow = 0.0
+
+    @classmethod
+    def open(
+        cls, settings: Settings, embedder: Embedder, *, progress: Progress | None = None
+    ) -> VectorIndex:
+        """Open the index, building or repairing it from the corpus when needed."""
+        index = cls(settings, embedder)
+        index.build(progress=progress)
+        return index
+
+    # -- public reads ---------------------------------------------------------------------
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self._require_live().chunks
+
+    @property
+    def documents(self) -> list[Document]:
+        return self._require_live().documents
+
+    @property
+    def generation(self) -> str:
+        """Id of the generation in use; changes whenever the chunks may have changed."""
+        return self._require_live().generation
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        """The chunk with this id; KeyError if unknown."""
+        return self._require_live().by_id[chunk_id]
+
+    def status(self) -> IndexStatus:
+        if self._status is None:
+            raise IndexError_(
+                "The index is not open yet: use VectorIndex.open(settings, embedder)."
+            )
+        return self._status
+
+    def dense_search(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
+        """Top ``n`` (chunk_id, cosine) pairs, best first; ties broken by chunk id."""
+        with self._lock:  # Chroma calls are serialised; each takes well under a millisecond
+            self._follow_current()
+            live = self._require_live()
+            count, dim = len(live.chunks), live.manifest["dimension"]
+            if min(n, count) <= 0:
+                return []
+            if len(vector) != dim:
+                raise IndexError_(
+                    f"The query vector has {len(vector)} dimensions but the index has {dim}: "
+                    "query with the embedder the index was built with."
+                )
+            # a few extra hits so that ties at the cut are broken by id, not by HNSW order
+            result = self._query(live, list(vector), min(n + 4, count))
+        pairs = [
+            (cid, 1.0 - float(dist))
+            for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
+        pairs.sort(key=lambda p: (-p[1], p[0]))
+        return pairs[:n]
+
+    def _query(self, live: _Live, vector: list[float], n: int) -> dict[str, Any]:
+        try:
+            return dict(live.collection.query(**_query_args(vector, n)))
+        except Exception as exc:  # Chroma raises many types; follow CURRENT once
+            fresh = self._follow_current(force=True)
+            if fresh is None:
+                raise IndexCorruptError(
+                    f"The index at {str(self.root)!r} cannot be searched "
+                    f"({exc.__class__.__name__}): run `prodai index --rebuild`."
+                ) from exc
+        return dict(fresh.collection.query(**_query_args(vector, min(n, len(fresh.chunks)))))
+
+    def _follow_current(self, force: bool = False) -> _Live | None:
+        """Switch to the generation another process (e.g. `prodai index`) made current."""
+        now = time.monotonic()
+        if not force and now < self._next_follow:
+            return None
+        self._next_follow = now + self.follow_interval
+        live, name = self._live, self._read_current_name()
+        if live is None or not name or name == live.generation:
+            return None
+        fresh = self._open_generation(name)
+        if fresh is not None:
+            self._live = fresh
+            _close(live.client)
+        return fresh
+
+    def close(self) -> None:
+        """Release the Chroma client; the object is unusable afterwards."""
+        with self._lock:
+            if self._live is not None:
+                _close(self._live.client)
+                self._live = None
+
+    def __enter__(self) -> VectorIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _require_live(self) -> _Live:
+        live = self._live
+        if live is None:
+            raise IndexError_("The index is not open: use VectorIndex.open(settings, embedder).")
+        return live
+
+    # -- building -------------------------------------------------------------------------
+    def build(self, *, rebuild: bool = False, progress: Progress | None = None) -> IndexStatus:
+        """Bring the index in line with the corpus; embeds only new or changed chunks."""
+        with self._build_lock:
+            documents = load_corpus(self.settings.corpus_dir)
+            chunks = chunk_documents(documents, self.max_chars)
+            target = _Target(documents, chunks, corpus_hash(documents))
+            current, damaged = self._open_current()
+            if current is not None and not rebuild and self._matches(current, target):
+                self._adopt(replace(current, chunks=chunks, documents=documents), current)
+                with self._file_lock(wait=False) as locked:
+                    if locked:  # leftovers of a killed build; skipped while another one runs
+                        self._remove_generations(keep=current.generation)
+                return self._record(target, current.manifest, 0, 0, rebuilt=False)
+            with self._file_lock():
+                self._remove_generations(keep=current.generation if current else None)
+                fresh, embedded = self._write_generation(
+                    target, None if rebuild else current, progress
+                )
+                self._write_current(fresh.generation)
+                self._adopt(fresh, current)
+                self._remove_generations(keep=fresh.generation)
+            removed = len(set(current.by_id) - set(fresh.by_id)) if current else 0
+            return self._record(target, fresh.manifest, embedded, removed, rebuilt=damaged)
+
+    def _matches(self, live: _Live, target: _Target) -> bool:
+        manifest = live.manifest
+        return (
+            manifest.get("corpus_hash") == target.corpus_hash
+            and manifest.get("embedder") == self.embedder.name
+            and manifest.get("max_chars") == self.max_chars
+            and manifest.get("chunks") == {c.chunk_id: c.content_hash for c in target.chunks}
+        )
+
+    def _adopt(self, live: _Live, current: _Live | None) -> None:
+        """Serve ``live`` from now on; close every other client this object opened."""
+        with self._lock:
+            old, self._live = self._live, live
+        others = {id(x.client): x.client for x in (old, current) if x is not None}
+        for client in others.values():
+            if client is not live.client:
+                _close(client)
+
+    def _record(
+        self, target: _Target, manifest: dict[str, Any], embedded: int, removed: int, rebuilt: bool
+    ) -> IndexStatus:
+        self._status = IndexStatus(
+            documents=len(target.documents),
+            chunks=len(target.chunks),
+            corpus_hash=target.corpus_hash,
+            embedder=self.embedder.name,
+            built_at=manifest["built_at"],
+            embedded=embedded,
+            removed=removed,
+            rebuilt=rebuilt,
+            path=str(self.root),
+        )
+        return self._status
+
+    # -- reading generations ----------------------------------------------------------------
+    def _open_current(self) -> tuple[_Live | None, bool]:
+        """The generation CURRENT names, opened and checked; and whether a damaged one was found."""
+        name = self._read_current_name()
+        if name is None:  # a complete generation without CURRENT means CURRENT was lost
+            return None, any(self.root.glob("generations/*/manifest.json"))
+        live = self._live
+        if live is not None and live.generation == name:
+            return live, False
+        opened = self._open_generation(name) if name else None
+        return opened, opened is None
+
+    def _read_current_name(self) -> str | None:
+        """None if there is no CURRENT file, '' if it is unreadable or names nothing valid."""
+        try:
+            name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError):
+            return ""
+        return name if _GENERATION.match(name) else ""
+
+    def _open_generation(self, name: str) -> _Live | None:
+        """Open and verify one generation; None if anything about it is damaged."""
+        path = self.root / "generations" / name
+        try:
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+            chunks = [Chunk.model_validate(c) for c in _read_json(path / "chunks.json")]
+            documents = [Document.model_validate(d) for d in _read_json(path / "documents.json")]
+            if manifest.get("schema") != SCHEMA_VERSION or manifest.get("chunks") != {
+                c.chunk_id: c.content_hash for c in chunks
+            }:
+                return None
+        except (OSError, ValueError, TypeError, AttributeError):  # pydantic errors are ValueErrors
+            return None
+        if not (path / "chroma" / "chroma.sqlite3").is_file():
+            return None  # Chroma would silently create an empty store here
+        client = None
+        try:
+            client = _client(path / "chroma")
+            collection = client.get_collection(COLLECTION, embedding_function=None)
+            _verify(collection, len(chunks), manifest.get("dimension"))
+        except Exception:  # a damaged store fails in many ways inside Chroma
+            if client is not None:
+                _close(client)
+            return None
+        by_id = {c.chunk_id: c for c in chunks}
+        return _Live(name, client, collection, manifest, chunks, by_id, documents)
+
+    # -- writing generations ----------------------------------------------------------------
+    def _write_generation(
+        self, target: _Target, base: _Live | None, progress: Progress | None
+    ) -> tuple[_Live, int]:
+        """Write a complete new generation aside; returns it and how many chunks were embedded."""
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+        path = self.root / "generations" / name
+        try:
+            path.mkdir(parents=True)
+        except OSError as exc:
+            raise self._write_error(exc) from exc
+        try:
+            vectors = self._reuse(base, target.chunks)
+            todo = [c for c in target.chunks if c.chunk_id not in vectors]
+            vectors.update(self._embed(todo, progress))
+            return self._store(path, name, target, vectors, embedded=len(todo)), len(todo)
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+
+    def _reuse(self, base: _Live | None, chunks: list[Chunk]) -> dict[str, list[float]]:
+        """Vectors of chunks whose content hash is unchanged, read back from the current store."""
+        if base is None or base.manifest.get("embedder") != self.embedder.name:
+            return {}
+        old = base.manifest.get("chunks", {})
+        ids = [c.chunk_id for c in chunks if old.get(c.chunk_id) == c.content_hash]
+        if not ids:
+            return {}
+        try:
+            with self._lock:
+                got = base.collection.get(ids=ids, include=["embeddings"])
+        except Exception:  # unreadable vectors are simply embedded again
+            return {}
+        return {
+            cid: [float(x) for x in vec]
+            for cid, vec in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
+    def _embed(self, chunks: list[Chunk], progress: Progress | None) -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
+        total, size = len(chunks), self.settings.embedding.batch_size
+        if progress is not None:
+            progress("embed", 0, total)
+        for start in range(0, total, size):
+            batch = chunks[start : start + size]
+            vectors = self.embedder.embed_documents([embedding_text(c) for c in batch])
+            if len(vectors) != len(batch):
+                raise IndexError_(
+                    f"The embedder {self.embedder.name!r} returned {len(vectors)} vectors "
+                    f"for {len(batch)} texts."
+                )
+            out.update((c.chunk_id, list(v)) for c, v in zip(batch, vectors, strict=True))
+            if progress is not None:
+                progress("embed", start + len(batch), total)
+        return out
+
+    def _store(
+        self, path: Path, name: str, target: _Target, vectors: dict[str, list[float]], embedded: int
+    ) -> _Live:
+        chunks = target.chunks
+        manifest = {
+            "schema": SCHEMA_VERSION,
+            "generation": name,
+            "embedder": self.embedder.name,
+            "dimension": len(next(iter(vectors.values()), [])),
+            "corpus_hash": target.corpus_hash,
+            "max_chars": self.max_chars,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "documents": len(target.documents),
+            "chunk_count": len(chunks),
+            "embedded": embedded,
+            "chunks": {c.chunk_id: c.content_hash for c in chunks},
+        }
+        client = None
+        try:
+            client = _client(path / "chroma")
+            collection = client.create_collection(
+                COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+            _add(client, collection, chunks, vectors)
+            _write_json(path / "chunks.json", [c.model_dump(mode="json") for c in chunks])
+            docs = [d.model_dump(mode="json") for d in target.documents]
+            _write_json(path / "documents.json", docs)
+            _write_json(path / "manifest.json", manifest)  # written last: marks it complete
+        except Exception as exc:
+            if client is not None:
+                _close(client)
+            raise self._write_error(exc) from exc
+        by_id = {c.chunk_id: c for c in chunks}
+        return _Live(name, client, collection, manifest, chunks, by_id, target.documents)
+
+    def _write_current(self, name: str) -> None:
+        try:
+            _atomic_write(self.root / "CURRENT", name + "\n")
+        except OSError as exc:
+            raise self._write_error(exc) from exc
+
+    def _remove_generations(self, keep: str | None) -> None:
+        folder = self.root / "generations"
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.name != keep:
+                    shutil.rmtree(path, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def _file_lock(self, wait: bool = True) -> Iterator[bool]:
+        """Serialise builds across processes; yields False if ``wait`` is off and it is busy."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = open(self.root / ".build.lock", "a")  # noqa: SIM115 - held across yield
+        except OSError as exc:
+            if not wait:
+                yield False
+                return
+            raise self._write_error(exc) from exc
+        with handle:
+            if fcntl is None:
+                yield True
+                return
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _write_error(self, exc: BaseException) -> IndexError_:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else repr(exc)
+        return IndexError_(
+            f"Cannot write the index under {str(self.root)!r} ({reason}): make that folder "
+            "writable and check there is free space, or set PRODAI_DATA_DIR to another folder."
+        )
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What the index should hold: the corpus as it is on disk now."""
+
+    documents: list[Document]
+    chunks: list[Chunk]
+    corpus_hash: str
+
+
+def _client(path: Path) -> Any:
+    try:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+    except ImportError as exc:
+        raise IndexError_("chromadb is not installed: run `pip install chromadb`.") from exc
+    return chromadb.PersistentClient(
+        path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+
+
+def _query_args(vector: list[float], n: int) -> dict[str, Any]:
+    return {"query_embeddings": [vector], "n_results": n, "include": ["distances"]}
+
+
+def _close(client: Any) -> None:
+    with contextlib.suppress(Exception):
+        client.close()
+
+
+def _verify(collection: Any, expected: int, dimension: Any) -> None:
+    """Raise if the store does not hold ``expected`` searchable vectors of ``dimension``."""
+    if collection.count() != expected:
+        raise IndexCorruptError(f"expected {expected} vectors, found {collection.count()}")
+    if expected:
+        sample = collection.get(limit=1, include=["embeddings"])["embeddings"][0]
+        if len(sample) != dimension:
+            raise IndexCorruptError(f"vector size {len(sample)} != {dimension}")
+        collection.query(query_embeddings=[list(sample)], n_results=1)
+
+
+def _add(
+    client: Any, collection: Any, chunks: list[Chunk], vectors: dict[str, list[float]]
+) -> None:
+    size = max(1, int(client.get_max_batch_size()))
+    for start in range(0, len(chunks), size):
+        batch = chunks[start : start + size]
+        collection.add(
+            ids=[c.chunk_id for c in batch],
+            embeddings=[vectors[c.chunk_id] for c in batch],
+            documents=[c.text for c in batch],
+            metadatas=[
+                {
+                    "doc_id": c.doc_id,
+                    "section": c.section,
+                    "audience": c.audience,
+                    "topic": c.topic,
+                    "ordinal": c.ordinal,
+                    "content_hash": c.content_hash,
+                }
+                for c in batch
+            ],
+        )
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write_json(path: Path, data: Any) -> None:
+    _atomic_write(path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write via a temp file and os.replace, so readers see the old or the new file, never half."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+__all__ = ["COLLECTION", "SCHEMA_VERSION", "Progress", "VectorIndex", "embedding_text"]
