@@ -1,0 +1,95 @@
+"""Audit trail: every ``ask`` and ``classify`` recorded, redacted, append-only, replayable.
+
+Typical use (the Assistant and the app do this)::
+
+    store = open_audit_store(settings)           # SQLite in data_dir, PostgreSQL, or a no-op
+    record = record_from_answer(answer, settings=settings, corpus_hash=status.corpus_hash,
+                                session_id=session, history=history)
+    record_id = store.record(record)             # redacts secrets and e-mails, then inserts
+    store.add_feedback(record_id, -1, "wrong figure", session_id=session)
+    stats = store.stats(since, until)            # OpsStats for the Operations page
+    result = replay(store.get(record_id), factory)   # "identical" or a unified diff
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import ConfigError
+from .bench import BenchResult, bench_record
+from .feedback import FeedbackExport, feedback_candidates, qa_candidate, write_jsonl
+from .records import (
+    AuditRecord,
+    Feedback,
+    RecordKind,
+    record_from_answer,
+    record_from_assessment,
+    redact_record,
+    settings_from_snapshot,
+    settings_snapshot,
+)
+from .redaction import redact, redact_value
+from .replay import AssistantFactory, ReplayResult, replay
+from .sqlite import FILENAME, SQLiteAuditStore
+from .stats import DayVolume, OpsStats, RefusedQuestion, compute_stats, percentile
+from .store import AuditStore, MemoryAuditStore, NullAuditStore
+
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def open_audit_store(settings: Settings, *, force: bool = False) -> AuditStore:
+    """The store ``settings.audit`` describes; a NullAuditStore when auditing is off.
+
+    ``force=True`` opens the real store even when auditing is off (the CLI reads old records).
+    """
+    audit = settings.audit
+    if not audit.enabled and not force:
+        return NullAuditStore(audit.retention_days)
+    url = (audit.database_url or "").strip()
+    if not url:
+        return SQLiteAuditStore(settings.data_dir / FILENAME, audit.retention_days)
+    if url.startswith(_POSTGRES_SCHEMES):
+        from .postgres import PostgresAuditStore  # psycopg is optional and imported lazily
+
+        return PostgresAuditStore(url, audit.retention_days)
+    if url.startswith("sqlite:///"):
+        return SQLiteAuditStore(Path(url.removeprefix("sqlite:///")), audit.retention_days)
+    scheme = url.split("://", 1)[0] if "://" in url else url[:20]
+    raise ConfigError(
+        f"PRODAI_AUDIT__DATABASE_URL has unsupported scheme {scheme!r}: use postgresql://... "
+        "or sqlite:////absolute/path.sqlite3, or leave it unset for SQLite in the data directory"
+    )
+
+
+__all__ = [
+    "AssistantFactory",
+    "AuditRecord",
+    "AuditStore",
+    "BenchResult",
+    "DayVolume",
+    "Feedback",
+    "FeedbackExport",
+    "MemoryAuditStore",
+    "NullAuditStore",
+    "OpsStats",
+    "RecordKind",
+    "RefusedQuestion",
+    "ReplayResult",
+    "SQLiteAuditStore",
+    "bench_record",
+    "compute_stats",
+    "feedback_candidates",
+    "open_audit_store",
+    "percentile",
+    "qa_candidate",
+    "record_from_answer",
+    "record_from_assessment",
+    "redact",
+    "redact_record",
+    "redact_value",
+    "replay",
+    "settings_from_snapshot",
+    "settings_snapshot",
+    "write_jsonl",
+]

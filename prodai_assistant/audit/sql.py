@@ -1,0 +1,295 @@
+"""Shared SQL behaviour for the SQLite and PostgreSQL stores; dialects fill in a few hooks.
+
+Queries are written with ``?`` placeholders; a dialect may translate them. Timestamps go through
+``_ts``/``_from_ts``: SQLite keeps them as fixed-width UTC text, PostgreSQL as timestamptz.
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
+from typing import Any
+
+from ..errors import AuditError
+from .records import AuditRecord, Feedback, RecordKind, as_utc, redact_record
+from .stats import StatRow
+from .store import DEFAULT_LIMIT, BaseStore, check_feedback
+
+EXPORT_BATCH = 500
+
+_INSERT_RECORD = (
+    "INSERT INTO audit_records (id, kind, created_at, session_id, question, refused, verdict,"
+    " latency_ms, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# The EXISTS guard makes an unknown record id a zero-row insert instead of a driver-specific error.
+_INSERT_FEEDBACK = (
+    "INSERT INTO audit_feedback (id, record_id, created_at, score, comment, session_id)"
+    " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM audit_records WHERE id = ?)"
+)
+_STAT_COLUMNS = "id, kind, created_at, latency_ms, refused, question, verdict"
+_FEEDBACK_COLUMNS = "f.id, f.record_id, f.created_at, f.score, f.comment, f.session_id"
+
+
+class SQLAuditStore(BaseStore):
+    """Connection pool, range filters and every query; subclasses supply the driver."""
+
+    where: str = "audit store"  # how messages name this store (a path or a masked URL)
+    setting_hint: str = ""  # which setting to change when the store cannot be used
+
+    def __init__(self, retention_days: int = 365) -> None:
+        self.retention_days = retention_days
+        self._pool: builtins.list[Any] = []
+        self._open: builtins.list[Any] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # --- dialect hooks -------------------------------------------------------------------------
+    def _connect(self) -> Any:
+        raise NotImplementedError
+
+    def _tx(self, conn: Any) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _allow_prune(self, conn: Any, cutoff: datetime) -> None:
+        raise NotImplementedError
+
+    def _end_prune(self, conn: Any) -> None:
+        """Close what _allow_prune opened, before the transaction commits."""
+
+    def _sql(self, text: str) -> str:
+        return text
+
+    def _ts(self, moment: datetime) -> Any:
+        return as_utc(moment)
+
+    def _from_ts(self, value: Any) -> datetime:
+        raise NotImplementedError
+
+    def _driver_error(self, exc: Exception) -> AuditError | None:
+        """An AuditError for a driver exception, or None if ``exc`` is not the driver's."""
+        raise NotImplementedError
+
+    def _is_duplicate(self, exc: BaseException) -> bool:
+        raise NotImplementedError
+
+    def _healthy(self, conn: Any) -> bool:
+        """False for a connection that must not go back into the pool."""
+        return True
+
+    # --- plumbing ------------------------------------------------------------------------------
+    @contextmanager
+    def _conn(self) -> Iterator[Any]:
+        """Borrow a pooled connection; threads never share one at the same time."""
+        with self._lock:
+            if self._closed:
+                raise AuditError(f"{self.where} is closed; open it again with open_audit_store()")
+            conn = self._pool.pop() if self._pool else None
+        try:
+            if conn is None:
+                conn = self._connect()
+                with self._lock:
+                    self._open.append(conn)
+            yield conn
+        except AuditError:
+            raise
+        except Exception as exc:
+            error = self._driver_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+        finally:
+            if conn is not None:
+                with self._lock:
+                    keep = not self._closed and self._healthy(conn)
+                    if keep:
+                        self._pool.append(conn)
+                    elif conn in self._open:
+                        self._open.remove(conn)
+                if not keep:
+                    conn.close()
+
+    def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> builtins.list[tuple[Any, ...]]:
+        with self._conn() as conn:
+            rows: builtins.list[tuple[Any, ...]] = conn.execute(self._sql(sql), params).fetchall()
+            return rows
+
+    def _range(
+        self, since: datetime | None, until: datetime | None, column: str = "created_at"
+    ) -> tuple[str, builtins.list[Any]]:
+        clauses, params = [], []
+        if since is not None:
+            clauses.append(f"{column} >= ?")
+            params.append(self._ts(since))
+        if until is not None:
+            clauses.append(f"{column} < ?")
+            params.append(self._ts(until))
+        return " AND ".join(clauses) or "1 = 1", params
+
+    # --- the AuditStore protocol ---------------------------------------------------------------
+    def record(self, record: AuditRecord) -> str:
+        clean = redact_record(record)
+        params = (
+            clean.id,
+            clean.kind,
+            self._ts(clean.created_at),
+            clean.session_id,
+            clean.question,
+            clean.refused,
+            clean.verdict,
+            clean.latency_ms,
+            clean.model_dump_json(),
+        )
+        try:
+            with self._conn() as conn:
+                conn.execute(self._sql(_INSERT_RECORD), params)
+        except AuditError as exc:
+            if exc.__cause__ is not None and self._is_duplicate(exc.__cause__):
+                raise AuditError(f"audit record {clean.id!r} exists already (append-only)") from exc
+            raise
+        return clean.id
+
+    def get(self, record_id: str) -> AuditRecord | None:
+        rows = self._fetch("SELECT payload FROM audit_records WHERE id = ?", (record_id,))
+        return AuditRecord.model_validate_json(rows[0][0]) if rows else None
+
+    def _ids_with_prefix(self, prefix: str) -> builtins.list[str]:
+        # prefix is validated as hex, so it carries no LIKE wildcards
+        rows = self._fetch("SELECT id FROM audit_records WHERE id LIKE ? LIMIT 2", (prefix + "%",))
+        return [row[0] for row in rows]
+
+    def list(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+        kind: RecordKind | None = None,
+    ) -> builtins.list[AuditRecord]:
+        where, params = self._range(since, until)
+        if kind is not None:
+            where += " AND kind = ?"
+            params.append(kind)
+        sql = (
+            f"SELECT payload FROM audit_records WHERE {where}"
+            " ORDER BY created_at DESC, id DESC LIMIT ?"
+        )
+        rows = self._fetch(sql, (*params, limit or DEFAULT_LIMIT))
+        return [AuditRecord.model_validate_json(row[0]) for row in rows]
+
+    def count(self, since: datetime | None = None, until: datetime | None = None) -> int:
+        where, params = self._range(since, until)
+        rows = self._fetch(f"SELECT COUNT(*) FROM audit_records WHERE {where}", tuple(params))
+        return int(rows[0][0])
+
+    def add_feedback(
+        self, record_id: str, score: int, comment: str | None = None, session_id: str | None = None
+    ) -> Feedback:
+        entry = check_feedback(record_id, score, comment, session_id)
+        params = (
+            entry.id,
+            entry.record_id,
+            self._ts(entry.created_at),
+            entry.score,
+            entry.comment,
+            entry.session_id,
+            record_id,
+        )
+        with self._conn() as conn:
+            inserted = conn.execute(self._sql(_INSERT_FEEDBACK), params).rowcount
+        if inserted != 1:
+            raise AuditError(f"cannot rate unknown audit record {record_id!r}")
+        return entry
+
+    def feedback_for(
+        self,
+        record_id: str | None = None,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> builtins.list[Feedback]:
+        where, params = self._range(since, until, column="r.created_at")
+        if record_id is not None:
+            where += " AND f.record_id = ?"
+            params.append(record_id)
+        sql = (
+            f"SELECT {_FEEDBACK_COLUMNS} FROM audit_feedback f"
+            f" JOIN audit_records r ON r.id = f.record_id WHERE {where}"
+            " ORDER BY f.created_at, f.id"
+        )
+        return [
+            Feedback(
+                id=row[0],
+                record_id=row[1],
+                created_at=self._from_ts(row[2]),
+                score=row[3],
+                comment=row[4],
+                session_id=row[5],
+            )
+            for row in self._fetch(sql, tuple(params))
+        ]
+
+    def prune(self, older_than: datetime | None = None) -> int:
+        cutoff = self._cutoff(older_than)
+        old = "SELECT id FROM audit_records WHERE created_at < ?"
+        with self._conn() as conn, self._tx(conn):
+            self._allow_prune(conn, cutoff)
+            conn.execute(
+                self._sql(f"DELETE FROM audit_feedback WHERE record_id IN ({old})"),
+                (self._ts(cutoff),),
+            )
+            cursor = conn.execute(
+                self._sql("DELETE FROM audit_records WHERE created_at < ?"), (self._ts(cutoff),)
+            )
+            removed = int(cursor.rowcount)
+            self._end_prune(conn)
+        return removed
+
+    def export(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[AuditRecord]:
+        where, params = self._range(since, until)
+        after: tuple[Any, str] | None = None
+        while True:
+            clause, extra = where, builtins.list(params)
+            if after is not None:
+                clause += " AND (created_at > ? OR (created_at = ? AND id > ?))"
+                extra += [after[0], after[0], after[1]]
+            rows = self._fetch(
+                f"SELECT created_at, id, payload FROM audit_records WHERE {clause}"
+                " ORDER BY created_at, id LIMIT ?",
+                (*extra, EXPORT_BATCH),
+            )
+            for row in rows:
+                yield AuditRecord.model_validate_json(row[2])
+            if len(rows) < EXPORT_BATCH:
+                return
+            after = (rows[-1][0], rows[-1][1])
+
+    def _stat_rows(self, since: datetime | None, until: datetime | None) -> builtins.list[StatRow]:
+        where, params = self._range(since, until)
+        sql = f"SELECT {_STAT_COLUMNS} FROM audit_records WHERE {where}"
+        rows = self._fetch(sql, tuple(params))
+        return [
+            StatRow(
+                id=row[0],
+                kind=row[1],
+                created_at=self._from_ts(row[2]),
+                latency_ms=row[3],
+                refused=bool(row[4]),
+                question=row[5],
+                verdict=row[6],
+            )
+            for row in rows
+        ]
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            conns, self._open, self._pool = self._open, [], []
+        for conn in conns:
+            conn.close()
+
+
+__all__ = ["EXPORT_BATCH", "SQLAuditStore"]
