@@ -1,0 +1,357 @@
+"""The same behaviour tests against every store: in-memory, SQLite and a real PostgreSQL.
+
+The PostgreSQL cases start a throwaway cluster on loopback (tests/pg_server.py) once per session
+and are marked ``postgres``; they skip, naming the reason, when the server binaries are absent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pg_server import PostgresUnavailable, running_postgres
+
+from prodai_assistant.audit import (
+    AuditRecord,
+    AuditStore,
+    MemoryAuditStore,
+    SQLiteAuditStore,
+    record_from_answer,
+)
+from prodai_assistant.audit import sql as sql_module
+from prodai_assistant.audit.bench import sample_answer
+from prodai_assistant.config import Settings
+from prodai_assistant.errors import AuditError, InputError
+from prodai_assistant.models import Citation, Turn
+
+NOW = datetime.now(UTC)
+THREADS, PER_THREAD = 8, 500
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    pytest.importorskip("psycopg", reason="psycopg 3 missing: pip install '.[postgres]'")
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(running_postgres())
+        except PostgresUnavailable as exc:
+            pytest.skip(f"no PostgreSQL server for the audit tests: {exc}")
+        yield url
+
+
+def _wipe_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        # TRUNCATE does not fire the row triggers that keep the tables append-only.
+        conn.execute("TRUNCATE audit_feedback, audit_records")
+
+
+StoreFactory = Callable[[], AuditStore]
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+    """Opens stores on one shared backend (several opens = several processes' views)."""
+    opened: list[AuditStore] = []
+    memory = MemoryAuditStore(retention_days=30)
+    url = request.getfixturevalue("pg_url") if request.param == "postgres" else ""
+
+    def factory() -> AuditStore:
+        if request.param == "memory":
+            return memory
+        if request.param == "sqlite":
+            store: AuditStore = SQLiteAuditStore(tmp_path / "audit.sqlite3", retention_days=30)
+        else:
+            from prodai_assistant.audit.postgres import PostgresAuditStore
+
+            store = PostgresAuditStore(url, retention_days=30)
+        opened.append(store)
+        return store
+
+    yield factory
+    for store in opened:
+        store.close()
+    if url:
+        _wipe_postgres(url)
+
+
+@pytest.fixture
+def store(open_store: StoreFactory) -> AuditStore:
+    return open_store()
+
+
+def make(i: int = 0, *, age: timedelta = timedelta(0), **update: object) -> AuditRecord:
+    record = record_from_answer(sample_answer(i), settings=Settings(), session_id=f"s{i % 3}")
+    return record.model_copy(update={"created_at": NOW - age, **update})
+
+
+def test_record_then_get_returns_the_same_record(store: AuditStore) -> None:
+    record = make(1)
+    assert store.record(record) == record.id
+    assert store.get(record.id) == record
+
+
+def test_get_unknown_is_none(store: AuditStore) -> None:
+    assert store.get("0" * 32) is None
+
+
+def test_record_is_redacted_before_storage(store: AuditStore) -> None:
+    rid = store.record(make(question="reach me at ceo@corp.example.com"))
+    stored = store.get(rid)
+    assert stored is not None and stored.question == "reach me at [REDACTED:email]"
+
+
+def test_records_are_append_only(store: AuditStore) -> None:
+    record = make()
+    store.record(record)
+    with pytest.raises(AuditError, match="exists already"):
+        store.record(record.model_copy(update={"answer": "rewritten"}))
+    stored = store.get(record.id)
+    assert stored is not None and stored.answer == record.answer
+
+
+def test_list_is_newest_first_with_limit_kind_and_range(store: AuditStore) -> None:
+    records = [make(i, age=timedelta(days=i)) for i in range(6)]
+    records.append(make(9, age=timedelta(hours=1), kind="classify"))
+    for record in records:
+        store.record(record)
+    listed = store.list()
+    assert [r.created_at for r in listed] == sorted((r.created_at for r in records), reverse=True)
+    assert len(store.list(limit=2)) == 2
+    assert [r.id for r in store.list(kind="classify")] == [records[-1].id]
+    window = store.list(since=NOW - timedelta(days=3, hours=1), until=NOW - timedelta(hours=12))
+    assert {r.id for r in window} == {records[1].id, records[2].id, records[3].id}
+    assert store.count() == 7
+    assert store.count(until=NOW - timedelta(days=4, hours=1)) == 1
+
+
+def test_resolve_accepts_a_unique_prefix(store: AuditStore) -> None:
+    a = make(id="abcd" + "1" * 28)
+    b = make(id="abcd" + "2" * 28)
+    store.record(a)
+    store.record(b)
+    assert store.resolve("abcd1") == a.id
+    assert store.resolve(b.id.upper()) == b.id
+    with pytest.raises(AuditError, match="several"):
+        store.resolve("abcd")
+    with pytest.raises(AuditError, match="no audit record"):
+        store.resolve("ffff")
+    with pytest.raises(InputError, match="hex"):
+        store.resolve("ab%")
+
+
+def test_feedback_attaches_to_its_record(store: AuditStore) -> None:
+    first, second = make(1), make(2)
+    store.record(first)
+    store.record(second)
+    store.add_feedback(first.id, -1, "  wrong figure, mail me: a@b.io ", session_id="u1")
+    store.add_feedback(first.id, 1, None, session_id="u1")
+    store.add_feedback(second.id, 1, "  ")
+    items = store.feedback_for(first.id)
+    assert [(f.score, f.comment, f.session_id) for f in items] == [
+        (-1, "wrong figure, mail me: [REDACTED:email]", "u1"),
+        (1, None, "u1"),
+    ]
+    assert len(store.feedback_for()) == 3
+    assert store.feedback_for(second.id)[0].comment is None
+
+
+@pytest.mark.parametrize("score", [0, 2, -5])
+def test_feedback_score_must_be_a_thumb(store: AuditStore, score: int) -> None:
+    rid = store.record(make())
+    with pytest.raises(InputError, match=r"\+1 or -1"):
+        store.add_feedback(rid, score)
+
+
+def test_feedback_on_unknown_record_is_refused(store: AuditStore) -> None:
+    with pytest.raises(AuditError, match="unknown audit record"):
+        store.add_feedback("f" * 32, 1)
+    assert store.feedback_for() == []
+
+
+def test_feedback_range_follows_the_rated_record(store: AuditStore) -> None:
+    old, new = make(1, age=timedelta(days=10)), make(2)
+    store.record(old)
+    store.record(new)
+    store.add_feedback(old.id, -1)
+    store.add_feedback(new.id, 1)
+    recent = store.feedback_for(since=NOW - timedelta(days=1))
+    assert [f.record_id for f in recent] == [new.id]
+
+
+def test_prune_removes_old_records_and_their_feedback(store: AuditStore) -> None:
+    old = make(1, age=timedelta(days=31))
+    kept = make(2, age=timedelta(days=29))
+    for record in (old, kept):
+        store.record(record)
+        store.add_feedback(record.id, -1)
+    assert store.prune() == 1  # default cutoff: retention_days=30
+    assert store.get(old.id) is None and store.get(kept.id) is not None
+    assert [f.record_id for f in store.feedback_for()] == [kept.id]
+    assert store.prune(NOW - timedelta(days=100)) == 0
+    assert store.prune(NOW + timedelta(seconds=1)) == 1
+    assert store.count() == 0
+    store.record(make(3))  # the store keeps working after a prune
+    assert store.count() == 1
+
+
+def test_export_is_oldest_first_across_batches(
+    store: AuditStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql_module, "EXPORT_BATCH", 3)
+    same_moment = NOW - timedelta(days=2)
+    records = [make(i, age=timedelta(days=i)) for i in range(5)]
+    records += [make(10 + i, created_at=same_moment) for i in range(4)]  # ties broken by id
+    for record in records:
+        store.record(record)
+    exported = list(store.export())
+    assert sorted(r.id for r in exported) == sorted(r.id for r in records)
+    assert [(r.created_at, r.id) for r in exported] == sorted((r.created_at, r.id) for r in records)
+    assert len(list(store.export(since=NOW - timedelta(days=2, hours=1)))) == 7
+
+
+def test_stats_match_the_pure_computation(store: AuditStore) -> None:
+    records = [
+        make(0, age=timedelta(days=2), latency_ms=10.0),
+        make(1, age=timedelta(days=1), refused=True, question="Weather today?", latency_ms=30.0),
+        make(2, refused=True, question="weather today", latency_ms=20.0),
+        make(3, kind="classify", latency_ms=50.0, assessment=None),
+    ]
+    for record in records:
+        store.record(record)
+    store.add_feedback(records[0].id, 1)
+    store.add_feedback(records[1].id, -1)
+    stats = store.stats()
+    assert (stats.total, stats.asks, stats.classifications, stats.refused) == (4, 3, 1, 2)
+    assert stats.refusal_rate == pytest.approx(2 / 3)
+    assert stats.latency_p50_ms == pytest.approx(25.0)
+    assert stats.feedback_ratio == pytest.approx(0.5)
+    assert [(q.question, q.count) for q in stats.top_refused] == [("weather today", 2)]
+    assert sum(d.asks + d.classifications for d in stats.volume_per_day) == 4
+    recent = store.stats(since=NOW - timedelta(hours=1))
+    assert (recent.total, recent.feedback_ratio) == (2, None)
+
+
+def test_nested_models_survive_the_round_trip(store: AuditStore) -> None:
+    citation = Citation(
+        marker=1,
+        chunk_id="glossary#p-l",
+        doc_id="glossary",
+        title="Glossary",
+        section="P&L",
+        quote="Profit & loss — “quoted” ünïcode",
+    )
+    record = make(citations=[citation], history=[Turn(role="user", content="Hi ✓")])
+    store.record(record)
+    assert store.get(record.id) == record
+
+
+def test_concurrent_writers_lose_nothing(open_store: StoreFactory) -> None:
+    store = open_store()
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+    template = make()
+
+    def writer(t: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(PER_THREAD):
+                store.record(
+                    template.model_copy(
+                        update={
+                            "id": f"{t:04x}{i:028x}",
+                            "question": f"t{t} n{i} from user{t}@example.com",
+                            "answer": f"answer {t}/{i}",
+                            "session_id": f"thread-{t}",
+                            "latency_ms": float(i),
+                        }
+                    )
+                )
+        except BaseException as exc:  # collected: a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    reader = open_store()
+    assert reader.count() == THREADS * PER_THREAD
+    seen = {r.id: r for r in reader.export()}
+    assert len(seen) == THREADS * PER_THREAD
+    for t in range(THREADS):
+        for i in range(PER_THREAD):
+            record = seen[f"{t:04x}{i:028x}"]
+            assert record.question == f"t{t} n{i} from [REDACTED:email]"
+            assert record.answer == f"answer {t}/{i}"
+            assert record.session_id == f"thread-{t}" and record.latency_ms == float(i)
+
+
+RawExecute = Callable[[str], None]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sql_store(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[AuditStore, RawExecute]]:
+    """A SQL store plus a way to run raw SQL on its database, as an intruder would."""
+    if request.param == "sqlite":
+        import sqlite3
+
+        path = tmp_path / "audit.sqlite3"
+        store: AuditStore = SQLiteAuditStore(path)
+        conn = sqlite3.connect(path, isolation_level=None)
+        yield store, lambda sql: conn.execute(sql) and None
+        conn.close()
+        store.close()
+        return
+    import psycopg
+
+    from prodai_assistant.audit.postgres import PostgresAuditStore
+
+    url = request.getfixturevalue("pg_url")
+    store = PostgresAuditStore(url)
+    with psycopg.connect(url, autocommit=True) as pg:
+        yield store, lambda sql: pg.execute(sql) and None
+    store.close()
+    _wipe_postgres(url)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_records SET question = 'forged'",
+        "DELETE FROM audit_records",
+        "UPDATE audit_feedback SET score = 1",
+        "DELETE FROM audit_feedback",
+    ],
+)
+def test_raw_updates_and_deletes_are_rejected(
+    sql_store: tuple[AuditStore, RawExecute], statement: str
+) -> None:
+    store, execute = sql_store
+    record = make(age=timedelta(days=400))
+    store.record(record)
+    store.add_feedback(record.id, -1)
+    store.prune(NOW - timedelta(days=500))  # a prune that removes nothing leaves no gate open
+    with pytest.raises(Exception, match="append-only"):
+        execute(statement)
+    assert store.get(record.id) == record
+    assert [f.score for f in store.feedback_for(record.id)] == [-1]
+
+
+def test_prune_only_removes_records_older_than_its_cutoff(
+    sql_store: tuple[AuditStore, RawExecute],
+) -> None:
+    store, _ = sql_store
+    old, new = make(1, age=timedelta(days=400)), make(2)
+    store.record(old)
+    store.record(new)
+    assert store.prune(NOW - timedelta(days=365)) == 1
+    assert [r.id for r in store.list()] == [new.id]
