@@ -1,0 +1,110 @@
+"""What every answer backend takes and returns, plus the fixed refusal and help texts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from ..models import Audience, Chunk, Citation, GuardDecision, Intent, ScoredChunk, Turn
+
+SCOPE_TEXT = (
+    "I can only answer questions about Production AI: how it differs from a demo, pilot or proof "
+    "of concept, its four hallmarks, how to frame it for the CEO and board, the CFO, the CTO or "
+    "line-of-business leaders, and the assessment rubric. I can also classify a pasted AI project "
+    "description as production or demo."
+)
+REFUSAL_LEADS: dict[str, str] = {
+    "injection": "I will not change, ignore or reveal my instructions.",
+    "off_topic": "That question is outside what I can help with.",
+    "no_evidence": "My knowledge base does not cover that question, so I will not guess.",
+    "unknown_entity": "My knowledge base says nothing about the specifics you mention, "
+    "so I will not guess.",
+}
+REFUSAL_EXAMPLE = 'Try, for example: "What are the four hallmarks of Production AI?"'
+
+HELP_TEXT = """\
+Hello! I answer one question enterprises ask: **is our AI real (Production AI), or just a demo?**
+Every answer quotes the knowledge base with numbered citations.
+
+I can:
+- define Production AI and its four hallmarks;
+- give the formal, slide or punchy version of the definition;
+- frame it for the CEO and board, the CFO, the CTO or line-of-business leaders;
+- compare pilots, proofs of concept and demos with production, and apply the bottom-line test;
+- explain the assessment rubric, maturity levels and why pilots stall;
+- classify a pasted AI project description as production or demo, criterion by criterion.
+
+Try:
+- "What is Production AI?"
+- "How should I explain Production AI to the CFO?"
+- "What is the punchy version of the definition?"
+- "Is a proof of concept a strategy?"\
+"""
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    """Everything a backend may use to answer one routed question."""
+
+    question: str
+    standalone_question: str
+    intent: Intent
+    audience: Audience = "all"
+    retrieved: Sequence[ScoredChunk] = ()
+    history: Sequence[Turn] = ()
+    focus: str | None = None
+    # Every chunk of the index by id, so intent-specific sections can be quoted even when
+    # retrieval ranked them below k.
+    library: Mapping[str, Chunk] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A backend's answer: markdown with [n] markers and the citations they map to."""
+
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    guard: list[GuardDecision] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    refused: bool = False
+    refusal_reason: str | None = None
+    model: str | None = None
+
+
+@runtime_checkable
+class AnswerBackend(Protocol):
+    """Turns retrieved evidence into a cited answer."""
+
+    name: str
+
+    def compose(self, request: AnswerRequest) -> Composed: ...
+
+
+def refusal_text(reason: str) -> str:
+    """The fixed refusal for a reason; unknown reasons get the off-topic wording."""
+    lead = REFUSAL_LEADS.get(reason, REFUSAL_LEADS["off_topic"])
+    return f"{lead} {SCOPE_TEXT} {REFUSAL_EXAMPLE}"
+
+
+def refusal(reason: str) -> Composed:
+    """A refused answer with no citations."""
+    key = reason if reason in REFUSAL_LEADS else "off_topic"
+    return Composed(answer=refusal_text(key), refused=True, refusal_reason=key)
+
+
+def greeting() -> Composed:
+    """The help message: not a refusal, no citations needed."""
+    return Composed(answer=HELP_TEXT)
+
+
+__all__ = [
+    "HELP_TEXT",
+    "SCOPE_TEXT",
+    "AnswerBackend",
+    "AnswerRequest",
+    "Composed",
+    "greeting",
+    "refusal",
+    "refusal_text",
+]
