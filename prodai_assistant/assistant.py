@@ -1,0 +1,327 @@
+"""The orchestrator: validate -> route -> retrieve -> gate -> answer or classify -> Answer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from .answering import AnswerBackend, AnswerRequest, Composed, greeting, make_backend, refusal
+from .config import Settings
+from .embeddings import Embedder, MiniLMEmbedder
+from .errors import InputError, ModelUnavailableError
+from .models import (
+    AUDIENCES,
+    Answer,
+    Assessment,
+    Audience,
+    Chunk,
+    Citation,
+    Document,
+    IndexStatus,
+    Retrieved,
+    ScoredChunk,
+    Turn,
+)
+from .routing import Route, evidence_refusal, route
+from .text import clean_input, looks_binary, tokenize
+
+if TYPE_CHECKING:
+    from .index import VectorIndex
+    from .retrieval import Retriever
+
+Progress = Callable[[str, int, int], None]
+REBUILT_NOTICE = "The index was rebuilt because it was damaged."
+MAX_HISTORY_TURNS = 20
+VERDICT_LABELS = {
+    "production": "Production AI",
+    "demo": "a demo, not yet Production AI",
+    "not_assessable": "not assessable",
+}
+
+
+class Assistant:
+    """Answers questions and classifies project descriptions over one index. Thread-safe."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        index: VectorIndex,
+        retriever: Retriever,
+        embedder: Embedder,
+        backend: AnswerBackend | None = None,
+    ) -> None:
+        self.settings = settings
+        self.index = index
+        self.retriever = retriever
+        self.embedder = embedder
+        self.backend = backend or make_backend(settings, embedder=embedder)
+        self.library: Mapping[str, Chunk] = MappingProxyType({c.chunk_id: c for c in index.chunks})
+        self.vocabulary = corpus_vocabulary(index.chunks)
+        self._notices = [REBUILT_NOTICE] if index.status().rebuilt else []
+        self._classifier: Any = None
+        self._classifier_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        progress: Progress | None = None,
+    ) -> Assistant:
+        """Open (building or repairing if needed) the index named by the settings."""
+        from .index import VectorIndex
+        from .retrieval import Retriever
+
+        settings = settings or Settings()
+        embedder = embedder or MiniLMEmbedder(settings.embedding)
+        index = VectorIndex.open(settings, embedder, progress=progress)
+        retriever = Retriever(index, embedder, settings.retrieval)
+        return cls(settings, index=index, retriever=retriever, embedder=embedder)
+
+    # ------------------------------------------------------------------ public API
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Mapping[str, Any] | Turn] | None = None,
+        audience: str | None = None,
+    ) -> Answer:
+        """Answer one question (with optional conversation history and audience lens)."""
+        started = time.perf_counter()
+        text = validate_question(question, self.settings.max_question_chars)
+        turns = validate_history(history)
+        lens = validate_audience(audience)
+        routed = route(text, [t.model_dump() for t in turns])
+        effective: Audience = routed.audience_hint or lens or "all"
+        if routed.intent == "assessment":
+            answer = self._assessment_answer(text, routed, effective)
+        else:
+            answer = self._retrieval_answer(text, routed, effective, turns)
+        latency = round((time.perf_counter() - started) * 1000, 2)
+        return answer.model_copy(update={"latency_ms": latency})
+
+    def classify(self, description: str) -> Assessment:
+        """Production-or-demo assessment of a project description, criterion by criterion."""
+        if not isinstance(description, str) or looks_binary(description):
+            raise InputError("The description must be plain text: paste the project description.")
+        text = clean_input(description)
+        if not text:
+            raise InputError("Paste a description of the AI project to classify.")
+        assessment: Assessment = self._get_classifier().classify(text)
+        return assessment
+
+    def status(self) -> IndexStatus:
+        return self.index.status()
+
+    def documents(self) -> list[Document]:
+        return list(self.index.documents)
+
+    # ------------------------------------------------------------------ stages
+
+    def _retrieval_answer(
+        self, text: str, routed: Route, audience: Audience, turns: Sequence[Turn]
+    ) -> Answer:
+        scored: list[ScoredChunk] = []
+        if routed.intent == "greeting":
+            composed = greeting()
+        elif routed.intent == "out_of_scope":
+            composed = refusal(routed.reason)
+        else:
+            scored, composed = self._search_and_compose(routed, audience, turns, text)
+        return Answer(
+            question=text,
+            standalone_question=routed.standalone_question,
+            answer=composed.answer,
+            citations=composed.citations,
+            refused=composed.refused,
+            refusal_reason=composed.refusal_reason,
+            intent="out_of_scope" if composed.refused else routed.intent,
+            audience=audience,
+            backend=self.backend.name,
+            model=composed.model,
+            retrieved=[to_retrieved(s) for s in scored],
+            guard=composed.guard,
+            notices=[*self._notices, *composed.notices],
+        )
+
+    def _search_and_compose(
+        self, routed: Route, audience: Audience, turns: Sequence[Turn], text: str
+    ) -> tuple[list[ScoredChunk], Composed]:
+        query = routed.standalone_question
+        vector = self.embedder.embed_query(query)
+        lens = None if audience == "all" else audience
+        scored = self.retriever.search(query, audience=lens, query_vector=vector)
+        reason = evidence_refusal(
+            query,
+            scored,
+            self.vocabulary,
+            best_dense=self._best_dense(scored, vector),
+            min_dense=self.settings.retrieval.min_dense_score,
+        )
+        if reason is not None:
+            return scored, refusal(reason)
+        request = AnswerRequest(
+            question=text,
+            standalone_question=query,
+            intent=routed.intent,
+            audience=audience,
+            retrieved=scored,
+            history=tuple(turns),
+            focus=routed.focus,
+            library=self.library,
+        )
+        return scored, self.backend.compose(request)
+
+    def _best_dense(self, scored: Sequence[ScoredChunk], vector: list[float]) -> float | None:
+        dense = [s.dense_score for s in scored if s.dense_score is not None]
+        if dense:
+            return max(dense)
+        hits = self.index.dense_search(vector, 1)
+        return hits[0][1] if hits else None
+
+    def _assessment_answer(self, text: str, routed: Route, audience: Audience) -> Answer:
+        assessment = self.classify(text)
+        body, citations = assessment_summary(assessment)
+        return Answer(
+            question=text,
+            standalone_question=routed.standalone_question,
+            answer=body,
+            citations=citations,
+            intent="assessment",
+            audience=audience,
+            backend=self.backend.name,
+            assessment=assessment,
+            notices=list(self._notices),
+        )
+
+    def _get_classifier(self) -> Any:
+        with self._classifier_lock:
+            if self._classifier is None:
+                try:
+                    from .classifier import Classifier
+                except ImportError as exc:
+                    raise ModelUnavailableError(
+                        "The project classifier is not installed in this build: "
+                        "reinstall prodai-assistant with `pip install -e .`."
+                    ) from exc
+                self._classifier = Classifier(
+                    self.library, embedder=self.embedder, settings=self.settings.classifier
+                )
+            return self._classifier
+
+
+# ---------------------------------------------------------------------- pure helpers
+
+
+def validate_question(question: object, limit: int) -> str:
+    """Cleaned question text, or InputError saying what is accepted."""
+    if not isinstance(question, str):
+        raise InputError(f"The question must be text, not {type(question).__name__}.")
+    if looks_binary(question):
+        raise InputError("The question looks like binary data: type or paste plain text.")
+    text = clean_input(question)
+    if not text:
+        raise InputError("Ask a question about Production AI, e.g. 'What is Production AI?'.")
+    if len(text) > limit:
+        raise InputError(
+            f"The question is {len(text)} characters long; the limit is {limit} "
+            "(PRODAI_MAX_QUESTION_CHARS). Shorten it, or use `prodai classify` for long "
+            "project descriptions."
+        )
+    return text
+
+
+def validate_history(history: Iterable[Mapping[str, Any] | Turn] | None) -> list[Turn]:
+    """History as Turn objects (most recent turns only), or InputError naming the bad item."""
+    if history is None:
+        return []
+    if isinstance(history, str | bytes | Mapping):
+        raise InputError(
+            "history must be a list of {'role': 'user'|'assistant', 'content': text} items."
+        )
+    turns: list[Turn] = []
+    for number, item in enumerate(history, start=1):
+        try:
+            turn = item if isinstance(item, Turn) else Turn.model_validate(item)
+        except ValidationError:
+            raise InputError(
+                f"history item {number} is not valid ({str(item)[:80]!r}): expected "
+                "{'role': 'user' or 'assistant', 'content': text}."
+            ) from None
+        if looks_binary(turn.content):
+            raise InputError(f"history item {number} looks like binary data: use plain text.")
+        turns.append(Turn(role=turn.role, content=clean_input(turn.content)))
+    return turns[-MAX_HISTORY_TURNS:]
+
+
+def validate_audience(audience: str | None) -> Audience | None:
+    """A known audience key (None for no lens), or InputError listing the valid values."""
+    if audience is None:
+        return None
+    key = str(audience).strip().lower()
+    for valid in AUDIENCES:
+        if key == valid:
+            return None if valid == "all" else valid
+    raise InputError(f"Unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}.")
+
+
+def corpus_vocabulary(chunks: Iterable[Chunk]) -> frozenset[str]:
+    """Every token of the corpus text, sections and titles (for the unknown-name gate)."""
+    words: set[str] = set()
+    for chunk in chunks:
+        words.update(tokenize(f"{chunk.title} {chunk.section} {chunk.text}"))
+    return frozenset(words)
+
+
+def to_retrieved(scored: ScoredChunk) -> Retrieved:
+    return Retrieved(
+        chunk_id=scored.chunk.chunk_id,
+        score=scored.score,
+        rank=scored.rank,
+        bm25_score=scored.bm25_score,
+        dense_score=scored.dense_score,
+        boosted=scored.boosted,
+    )
+
+
+def assessment_summary(assessment: Assessment) -> tuple[str, list[Citation]]:
+    """Short markdown summary of an assessment; markers point at the criteria's definitions."""
+    citations: list[Citation] = []
+    markers: dict[tuple[str, str], int] = {}
+    lines = [
+        f"**Verdict: {VERDICT_LABELS.get(assessment.verdict, assessment.verdict)}** "
+        f"(maturity level {assessment.maturity_level}, {assessment.maturity_name}). "
+        f"{assessment.reason}"
+    ]
+    if assessment.criteria:
+        lines.append("")
+        for criterion in assessment.criteria:
+            marker = ""
+            if criterion.citation is not None:
+                key = (criterion.citation.chunk_id, criterion.citation.quote)
+                if key not in markers:
+                    markers[key] = len(markers) + 1
+                    citations.append(criterion.citation.model_copy(update={"marker": markers[key]}))
+                marker = f" [{markers[key]}]"
+            lines.append(f"- **{criterion.name}**: {criterion.status}{marker}")
+    if assessment.gaps:
+        lines += ["", "**Gaps:**", *(f"- {gap}" for gap in assessment.gaps)]
+    return "\n".join(lines), citations
+
+
+__all__ = [
+    "Assistant",
+    "assessment_summary",
+    "corpus_vocabulary",
+    "to_retrieved",
+    "validate_audience",
+    "validate_history",
+    "validate_question",
+]
