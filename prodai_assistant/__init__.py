@@ -1,5 +1,6 @@
 """prodai-assistant: is our AI real, or just a demo?"""
 
+from .assistant import Assistant
 from .config import Settings
 from .errors import ProdAIError
 from .models import Answer, Assessment, Citation, Criterion, EvidenceSpan
@@ -8,6 +9,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Answer",
+    "Assistant",
     "Assessment",
     "Citation",
     "Criterion",
