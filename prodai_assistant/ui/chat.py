@@ -1,0 +1,115 @@
+"""A chat conversation as plain data: entries, the history the assistant sees, Markdown export.
+
+The app keeps one ``Conversation`` per browser session in ``st.session_state``; nothing here
+touches Streamlit, so two conversations can only meet if someone passes the same object twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..models import AUDIENCE_LABELS, Answer, Role
+from .render import VERDICT_LABELS
+
+STARTER_QUESTIONS = (
+    "What is Production AI?",
+    "What are the four hallmarks of Production AI?",
+    "How should I explain Production AI to the CFO?",
+    "What is the difference between a pilot and production?",
+)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class ChatEntry(BaseModel):
+    """One message: a user question, or the assistant's answer (or the error shown instead)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=new_id)
+    role: Role
+    content: str = Field(description="What was typed, or the answer text shown.")
+    answer: Answer | None = None
+    error: str | None = Field(default=None, description="Friendly message shown instead.")
+    record_id: str | None = Field(default=None, description="Audit record the answer is in.")
+    comment_saved: bool = False
+    feedback_error: str | None = None
+
+
+class Conversation(BaseModel):
+    """The messages of one browser session, oldest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    entries: list[ChatEntry] = Field(default_factory=list)
+
+    def add_question(self, text: str) -> ChatEntry:
+        entry = ChatEntry(role="user", content=text)
+        self.entries.append(entry)
+        return entry
+
+    def add_answer(self, answer: Answer, record_id: str | None = None) -> ChatEntry:
+        entry = ChatEntry(
+            role="assistant", content=answer.answer, answer=answer, record_id=record_id
+        )
+        self.entries.append(entry)
+        return entry
+
+    def add_error(self, message: str) -> ChatEntry:
+        entry = ChatEntry(role="assistant", content=message, error=message)
+        self.entries.append(entry)
+        return entry
+
+    def history(self) -> list[dict[str, str]]:
+        """Turns for ``Assistant.ask``: answered questions only; failed ones are left out."""
+        turns: list[dict[str, str]] = []
+        for question, reply in zip(self.entries, self.entries[1:], strict=False):
+            if question.role == "user" and reply.role == "assistant" and reply.error is None:
+                turns += [
+                    {"role": "user", "content": question.content},
+                    {"role": "assistant", "content": reply.content},
+                ]
+        return turns
+
+    def find(self, entry_id: str) -> ChatEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+
+def conversation_markdown(conversation: Conversation, *, now: datetime | None = None) -> str:
+    """The conversation as a Markdown document, with each answer's sources listed under it."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    lines = ["# Conversation with the Production AI assistant", "", f"Exported {stamp}."]
+    for entry in conversation.entries:
+        lines += ["", "## You" if entry.role == "user" else "## Assistant", ""]
+        if entry.role == "user":
+            lines += [f"> {line}" if line else ">" for line in entry.content.splitlines()]
+        elif entry.answer is not None:
+            lines += _answer_lines(entry.answer)
+        else:
+            lines.append(f"*{entry.content}*")
+    return "\n".join(lines) + "\n"
+
+
+def _answer_lines(answer: Answer) -> list[str]:
+    lines = []
+    if answer.audience != "all":
+        lines += [f"*Framed for: {AUDIENCE_LABELS[answer.audience]}*", ""]
+    lines.append(answer.answer)
+    if answer.assessment is not None:
+        verdict = VERDICT_LABELS.get(answer.assessment.verdict, answer.assessment.verdict)
+        lines += ["", f"**Verdict:** {verdict} ({answer.assessment.confidence:.0%} confidence)"]
+    if answer.citations:
+        lines += ["", "Sources:", ""]
+        for c in answer.citations:
+            quote = " ".join(c.quote.split())
+            lines.append(f"{c.marker}. {c.title}, *{c.section}* (`{c.chunk_id}`): “{quote}”")
+    return lines
+
+
+__all__ = ["STARTER_QUESTIONS", "ChatEntry", "Conversation", "conversation_markdown", "new_id"]

@@ -1,0 +1,464 @@
+"""Pure UI helpers: escaping, evidence highlighting, exports, CSV reading, reports, operations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
+
+from prodai_assistant.config import Settings
+from prodai_assistant.errors import InputError, ProdAIError
+from prodai_assistant.models import Answer, Citation, Criterion, Document, EvidenceSpan, Source
+from prodai_assistant.testing import FakeAssistant
+from prodai_assistant.ui import evalreport, knowledge, operations, portfolio, render
+from prodai_assistant.ui.chat import Conversation, conversation_markdown
+
+PRODUCTION = (
+    "Our model is live in production, integrated in the CRM workflow, monitored by MLOps "
+    "on-call staff and adds savings to the P&L."
+)
+
+
+def criterion(*spans: EvidenceSpan, name: str = "Deployed") -> Criterion:
+    return Criterion(
+        key="deployed", name=name, group="hallmark", status="evidenced", evidence=list(spans),
+        rationale="r",
+    )  # fmt: skip
+
+
+def span(text: str, sub: str, polarity: str = "positive") -> EvidenceSpan:
+    start = text.index(sub)
+    return EvidenceSpan(text=sub, start=start, end=start + len(sub), polarity=polarity)  # type: ignore[arg-type]
+
+
+def visible_text(markup: str) -> str:
+    """What a browser would show: tags dropped, entities decoded, <br> as newlines."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup.replace("<br>", "\n")))
+
+
+# --- escape_markdown -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "![x](http://evil.example/pixel.png)",
+        "[click](javascript:alert(1))",
+        "**bold** _it_ `code` # heading",
+        "$x^2$ and | pipes | and > quote",
+        "http://example.com & www.example.com",
+    ],
+)
+def test_escape_markdown_leaves_no_active_syntax(text: str) -> None:
+    escaped = render.escape_markdown(text)
+    for char in "<[]()*_`#$|>&!:":
+        assert re.search(rf"(?<!\\){re.escape(char)}", escaped) is None or char not in text
+    assert escaped.replace("\\", "") == text.replace("\\", "")
+
+
+def test_escape_markdown_keeps_line_breaks() -> None:
+    assert render.escape_markdown("one\ntwo") == "one  \ntwo"
+
+
+# --- stream_pieces ---------------------------------------------------------------------------
+
+
+@given(hst.text(max_size=300))
+def test_stream_pieces_reassemble_the_text(text: str) -> None:
+    assert "".join(render.stream_pieces(text, words=3)) == text
+
+
+def test_stream_pieces_yield_several_pieces_for_a_long_answer() -> None:
+    assert len(list(render.stream_pieces("one two three four five six seven eight nine", 4))) == 3
+
+
+# --- citations -------------------------------------------------------------------------------
+
+CITATION = Citation(
+    marker=2, chunk_id="four-hallmarks#deployed", doc_id="four-hallmarks", title="Four hallmarks",
+    section="Deployed in real operations", quote="It runs in real operations.\nEvery day.",
+)  # fmt: skip
+
+
+def test_citation_label_has_marker_title_and_section() -> None:
+    assert render.citation_label(CITATION) == "[2] Four hallmarks · Deployed in real operations"
+
+
+def test_citation_markdown_quotes_every_line_and_names_the_chunk() -> None:
+    out = render.citation_markdown(CITATION)
+    assert "> It runs in real operations.\n> Every day." in out
+    assert "`four-hallmarks#deployed`" in out
+
+
+# --- highlight_evidence ----------------------------------------------------------------------
+
+
+def test_highlight_marks_spans_and_keeps_text() -> None:
+    out = render.highlight_evidence(PRODUCTION, [criterion(span(PRODUCTION, "live"))])
+    assert '<mark title="positive evidence: Deployed"' in out
+    assert ">live</mark>" in out
+    assert visible_text(out) == PRODUCTION
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert('x')</script> live",
+        '<img src=x onerror="alert(1)"> live',
+        "\"quoted\" & 'single' <b>live</b>",
+        "live\n\n<div>after a blank line</div>",
+    ],
+)
+def test_highlight_escapes_every_user_character(payload: str) -> None:
+    out = render.highlight_evidence(payload, [criterion(span(payload, "live"))])
+    tags = re.findall(r"<(/?\w+)", out)
+    assert set(tags) <= {"div", "/div", "mark", "/mark", "br"}
+    assert "\n" not in out
+    assert visible_text(out) == payload
+
+
+def test_highlight_negative_wins_on_overlap_and_titles_name_both() -> None:
+    text = "not live yet"
+    out = render.highlight_evidence(
+        text,
+        [
+            criterion(span(text, "live"), name="Deployed"),
+            criterion(span(text, "not live", "negative"), name="Red flags"),
+        ],
+    )
+    assert out.count("<mark") == 2
+    assert 'title="negative evidence: Deployed, Red flags"' in out
+    assert visible_text(out) == text
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        EvidenceSpan(text="live", start=0, end=4),  # offsets do not match the text
+        EvidenceSpan(text="x", start=500, end=501),  # beyond the end
+    ],
+)
+def test_highlight_drops_spans_that_do_not_match(bad: EvidenceSpan) -> None:
+    out = render.highlight_evidence(PRODUCTION, [criterion(bad)])
+    assert "<mark" not in out
+
+
+@given(hst.text(max_size=200), hst.data())
+def test_highlight_never_loses_or_activates_text(text: str, data: hst.DataObject) -> None:
+    start = data.draw(hst.integers(0, len(text)))
+    end = data.draw(hst.integers(start, len(text)))
+    spans = [EvidenceSpan(text=text[start:end], start=start, end=end)] if end > start else []
+    out = render.highlight_evidence(text, [criterion(*spans)])
+    assert visible_text(out) == text.replace("\r", "")
+    assert set(re.findall(r"<(/?\w+)", out)) <= {"div", "/div", "mark", "/mark", "br"}
+
+
+# --- scorecard markdown ----------------------------------------------------------------------
+
+
+def test_assessment_markdown_has_every_part() -> None:
+    assessment = FakeAssistant().classify(PRODUCTION)
+    out = render.assessment_markdown(assessment, PRODUCTION)
+    assert "**Verdict:** Production AI" in out
+    assert "| Deployed in real operations | evidenced | “in production”; “live” |" in out
+    assert "## Stakeholder notes" in out and "**CFO:**" in out
+    assert out.rstrip().endswith(f"> {PRODUCTION}")
+
+
+def test_assessment_markdown_escapes_pipes_in_table_cells() -> None:
+    text = "it is live | in production with savings; integrated in the workflow; monitored"
+    out = render.assessment_markdown(FakeAssistant().classify(text))
+    row = next(line for line in out.splitlines() if line.startswith("| Deployed"))
+    assert row.count("|") - row.count("\\|") == 5
+
+
+def test_criteria_rows_one_per_criterion_with_icon() -> None:
+    rows = render.criteria_rows(FakeAssistant().classify("A demo in a sandbox, nothing else."))
+    assert len(rows) == 4
+    assert rows[0]["Status"] == "❌ contradicted"
+
+
+# --- conversation ----------------------------------------------------------------------------
+
+
+def answered(convo: Conversation, question: str, fake: FakeAssistant) -> Answer:
+    answer = fake.ask(question, convo.history())
+    convo.add_question(question)
+    convo.add_answer(answer)
+    return answer
+
+
+def test_history_skips_failed_turns() -> None:
+    fake, convo = FakeAssistant(), Conversation()
+    answered(convo, "What is Production AI?", fake)
+    convo.add_question("boom")
+    convo.add_error("Something failed.")
+    answer = answered(convo, "Who owns it?", fake)
+    assert [t["role"] for t in convo.history()] == ["user", "assistant", "user", "assistant"]
+    assert convo.history()[2]["content"] == "Who owns it?"
+    assert answer.standalone_question.endswith("(following up on: What is Production AI?)")
+
+
+def test_conversation_markdown_exports_questions_answers_and_sources() -> None:
+    fake, convo = FakeAssistant(), Conversation()
+    answer = answered(convo, "What does the CFO see in the P&L?", fake)
+    out = conversation_markdown(convo, now=dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.UTC))
+    assert "Exported 2024-05-01 09:30 UTC." in out
+    assert "## You\n\n> What does the CFO see in the P&L?" in out
+    assert answer.answer in out
+    assert f"1. {answer.citations[0].title}, *{answer.citations[0].section}*" in out
+
+
+def test_conversations_do_not_share_entries() -> None:
+    first, second = Conversation(), Conversation()
+    first.add_question("hello")
+    assert second.entries == [] and first.session_id != second.session_id
+
+
+# --- portfolio CSV ---------------------------------------------------------------------------
+
+
+def csv_bytes(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
+    frame = pd.DataFrame(rows[1:], columns=rows[0])
+    return frame.to_csv(index=False).encode(encoding)
+
+
+def test_reads_a_plain_csv_as_text_cells() -> None:
+    table = portfolio.read_portfolio_csv(csv_bytes([["name", "description"], ["A", "007"]]))
+    assert table.frame.to_dict("records") == [{"name": "A", "description": "007"}]
+    assert table.encoding == "utf-8" and table.notices == []
+
+
+def test_reads_utf8_with_bom_utf16_and_cp1252() -> None:
+    rows = [["name", "description"], ["Café", "Déjà live"]]
+    assert portfolio.read_portfolio_csv(b"\xef\xbb\xbf" + csv_bytes(rows)).encoding == "utf-8"
+    assert portfolio.read_portfolio_csv(csv_bytes(rows, "utf-16")).encoding == "utf-16"
+    legacy = portfolio.read_portfolio_csv(csv_bytes(rows, "cp1252"))
+    assert legacy.frame.iloc[0]["name"] == "Café"
+    assert "Windows-1252" in legacy.notices[0]
+
+
+def test_reads_semicolon_separated_files() -> None:
+    table = portfolio.read_portfolio_csv(b"name;description\nA;live, in production\n")
+    assert list(table.frame.columns) == ["name", "description"]
+    assert table.frame.iloc[0]["description"] == "live, in production"
+
+
+def test_short_rows_get_empty_cells_and_blank_lines_are_skipped() -> None:
+    table = portfolio.read_portfolio_csv(b"name,description\n\nA\nB,c,,\n")
+    assert table.frame.to_dict("records") == [
+        {"name": "A", "description": ""},
+        {"name": "B", "description": "c"},
+    ]
+
+
+def test_blank_and_duplicate_headers_get_usable_names() -> None:
+    table = portfolio.read_portfolio_csv(b"name,,name,name\n1,2,3,4\n")
+    assert list(table.frame.columns) == ["name", "column 2", "name (2)", "name (3)"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"name,description\n", "no projects"),
+        (b"\x00\x01\x02PK\x03\x04" * 50, "binary"),
+        (b",,\n", "no header"),
+        (b"name,description\nA,B,C,D\n", "Row 2 has 4 cells but the header names 2"),
+        (b"name,description\n" + b"x" * 200_000 + b",y\n", "not valid CSV at line 2"),
+        (b'name,description\nA,"unterminated\n', "not valid CSV"),
+        (b"name,desc\n\x81\x8d\x8f\x90\x9d\n", "not UTF-8"),
+    ],
+)
+def test_bad_files_get_clear_errors(data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        portfolio.read_portfolio_csv(data)
+
+
+def test_row_limit_is_enforced_with_the_number_in_the_message() -> None:
+    data = b"description\n" + b"live\n" * 11
+    with pytest.raises(InputError, match="11 projects, more than 10"):
+        portfolio.read_portfolio_csv(data, max_rows=10)
+
+
+def test_ten_thousand_rows_are_accepted() -> None:
+    data = b"name,description\n" + b"p,live in production\n" * portfolio.MAX_ROWS
+    assert len(portfolio.read_portfolio_csv(data).frame) == portfolio.MAX_ROWS
+
+
+def test_oversized_upload_is_refused_before_parsing() -> None:
+    with pytest.raises(InputError, match="MB"):
+        portfolio.read_portfolio_csv(b"a" * (portfolio.MAX_BYTES + 1))
+
+
+@pytest.mark.parametrize(
+    ("columns", "hints", "expected"),
+    [
+        (["ID", "Project Description"], portfolio.DESCRIPTION_HINTS, "Project Description"),
+        (["Summary", "description"], portfolio.DESCRIPTION_HINTS, "description"),
+        (["owner", "budget"], portfolio.DESCRIPTION_HINTS, None),
+        (["Project name", "text"], portfolio.NAME_HINTS, "Project name"),
+    ],
+)
+def test_guess_column(columns: list[str], hints: tuple[str, ...], expected: str | None) -> None:
+    assert portfolio.guess_column(columns, hints) == expected
+
+
+def test_require_columns_names_missing_and_present_columns() -> None:
+    frame = pd.DataFrame({"name": ["a"], "notes": ["b"]})
+    with pytest.raises(InputError, match=r"'description' is not in the file.*'name', 'notes'"):
+        portfolio.require_columns(frame, "description")
+
+
+def test_classify_rows_records_row_errors_and_goes_on() -> None:
+    fake = FakeAssistant(raise_on={"EXPLODE": RuntimeError("bug")}, max_chars=200)
+    frame = pd.DataFrame(
+        {
+            "name": ["ok", "empty", "long", "bug"],
+            "description": [PRODUCTION, "  ", "x " * 200, "EXPLODE"],
+        }
+    )
+    seen: list[tuple[int, int]] = []
+    results = portfolio.classify_rows(
+        frame, "description", fake.classify, name_column="name",
+        progress=lambda done, total: seen.append((done, total)),
+    )  # fmt: skip
+    assert list(results.columns) == list(portfolio.RESULT_COLUMNS)
+    assert results["verdict"].tolist()[0] == "production"
+    assert results["error"].tolist()[1] == "The description is empty."
+    assert "limit is 200" in results["error"].tolist()[2]
+    assert "internal error" in results["error"].tolist()[3]
+    assert seen[-1] == (4, 4)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("@x", "'@x"), ("fine", "fine"), (3, 3)],
+)
+def test_neutralise_formula(value: object, expected: object) -> None:
+    assert portfolio.neutralise_formula(value) == expected
+
+
+def test_results_csv_round_trips_and_is_formula_safe() -> None:
+    frame = pd.DataFrame({"project": ["=cmd()", "Café"], "verdict": ["demo", "production"]})
+    data = portfolio.results_csv(frame)
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(pd.io.common.BytesIO(data), encoding="utf-8-sig")
+    assert back["project"].tolist() == ["'=cmd()", "Café"]
+
+
+def test_value_counts_ignores_failed_rows() -> None:
+    results = pd.DataFrame({"verdict": ["demo", "demo", None], "error": ["", "", "bad"]})
+    counts = portfolio.value_counts(results, "verdict")
+    assert counts.to_dict("records") == [{"verdict": "demo", "projects": 2}]
+
+
+# --- knowledge base --------------------------------------------------------------------------
+
+DOC = Document(
+    doc_id="stakeholder-cfo", title="For the CFO", audience="cfo", topic="stakeholder",
+    body="# For the CFO\n\n## The financial view\n\nText.\n\n## Questions\n\nMore.",
+    sources=[Source(title="A [study]", publisher="Pub", url="https://example.org/a>b"),
+             Source(title="No link", url="javascript:alert(1)")],
+)  # fmt: skip
+
+
+def test_knowledge_sections_overview_and_title_stripping() -> None:
+    assert knowledge.sections(DOC) == ["The financial view", "Questions"]
+    assert knowledge.overview([DOC])[0]["Sections"] == 2
+    assert knowledge.body_without_title(DOC).startswith("## The financial view")
+
+
+@pytest.mark.parametrize(
+    ("query", "hits"), [("", 1), ("cfo", 1), ("financial view", 1), ("xops", 0)]
+)
+def test_filter_documents(query: str, hits: int) -> None:
+    assert len(knowledge.filter_documents([DOC], query)) == hits
+
+
+def test_sources_link_only_http_urls_and_escape_titles() -> None:
+    out = knowledge.sources_markdown(DOC)
+    assert "[A \\[study\\]](<https://example.org/a%3Eb>) — Pub" in out
+    assert "javascript" not in out
+
+
+# --- operations ------------------------------------------------------------------------------
+
+
+def test_period_covers_whole_days_in_utc() -> None:
+    day = dt.date(2024, 3, 1)
+    since, until = operations.period((day, dt.date(2024, 3, 2)), day)
+    assert since == dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+    assert until == dt.datetime(2024, 3, 3, tzinfo=dt.UTC)
+    assert operations.period((day,), day) == operations.period(day, day)
+    assert operations.period((), day)[0].date() == day
+
+
+# --- eval report -----------------------------------------------------------------------------
+
+REPORT = {
+    "backend": "extractive",
+    "passed": False,
+    "metrics": {"recall_at_5": 0.97, "mrr": 0.8},
+    "gates": [
+        {"metric": "recall_at_5", "kind": "gate", "value": 0.97, "op": ">=", "threshold": 0.95,
+         "passed": True, "failing_items": []},
+        {"metric": "mrr", "kind": "gate", "value": 0.8, "op": ">=", "threshold": 0.85,
+         "passed": False, "failing_items": [f"qa-{i}" for i in range(7)]},
+        {"metric": "mrr", "kind": "baseline", "value": 0.8, "op": ">=", "threshold": 0.9,
+         "passed": False, "failing_items": []},
+    ],
+    "confusion": {"demo": {"demo": 5, "production": 1}},
+}  # fmt: skip
+
+
+def write_report(folder: Path, report: object = REPORT) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / evalreport.REPORT_JSON
+    path.write_text(json.dumps(report), encoding="utf-8")
+    return path
+
+
+def test_report_dirs_are_artifacts_then_data_dir(tmp_path: Path) -> None:
+    dirs = evalreport.report_dirs(Settings(data_dir=tmp_path / "data"), cwd=tmp_path)
+    assert dirs == [tmp_path / "artifacts" / "eval", tmp_path / "data" / "eval"]
+
+
+def test_find_latest_picks_the_newest_report(tmp_path: Path) -> None:
+    old, new = write_report(tmp_path / "a"), write_report(tmp_path / "b")
+    import os
+
+    os.utime(old, (1_000, 1_000))
+    assert evalreport.find_latest([tmp_path / "a", tmp_path / "b", tmp_path / "none"]) == new
+    assert evalreport.find_latest([tmp_path / "none"]) is None
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"passed": true}'])
+def test_damaged_reports_raise_a_clear_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "report.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ProdAIError, match="prodai eval"):
+        evalreport.load_report(path)
+
+
+def test_gate_rows_chart_data_and_confusion() -> None:
+    rows = evalreport.gate_rows(REPORT)
+    assert rows[""].tolist() == ["✅", "❌", "❌"]
+    assert rows["failing items"].tolist()[1] == "qa-0, qa-1, qa-2, qa-3, qa-4 …"
+    assert evalreport.gate_chart_data(REPORT)["metric"].tolist() == ["recall_at_5", "mrr"]
+    confusion = evalreport.confusion_frame(REPORT)
+    assert confusion.to_dict("records")[1] == {
+        "gold": "demo",
+        "predicted": "production",
+        "count": 1,
+    }
+    assert evalreport.metric_rows(REPORT)["metric"].tolist() == ["recall_at_5", "mrr"]
