@@ -355,3 +355,19 @@ def test_prune_only_removes_records_older_than_its_cutoff(
     store.record(new)
     assert store.prune(NOW - timedelta(days=365)) == 1
     assert [r.id for r in store.list()] == [new.id]
+
+
+@pytest.mark.postgres
+def test_open_audit_store_picks_postgres_from_the_url(pg_url: str, tmp_path: Path) -> None:
+    from prodai_assistant.audit import open_audit_store
+    from prodai_assistant.audit.postgres import PostgresAuditStore
+
+    store = open_audit_store(Settings(data_dir=tmp_path, audit={"database_url": pg_url}))
+    try:
+        assert isinstance(store, PostgresAuditStore)
+        rid = store.record(make())
+        assert store.get(rid) is not None
+    finally:
+        store.close()
+        _wipe_postgres(pg_url)
+    assert not (tmp_path / "audit.sqlite3").exists()

@@ -1,4 +1,9 @@
-"""Turn rated audit records into candidate eval items in the QA schema of ``evals/``."""
+"""Turn rated audit records into candidate eval items in the schemas of ``evals/``.
+
+Asks become QA items, classifications become classification items. Every candidate carries
+``needs_review: true`` and ``notes``: fields the eval loaders reject, so nothing enters the eval
+set until a reviewer has filled in key facts (or the right verdict) and removed the flag.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +23,10 @@ CATEGORY = "feedback"
 
 @dataclass
 class FeedbackExport:
-    """Candidate items, plus rated records that have no QA shape (classifications)."""
+    """Candidate QA items (from asks) and classification items (from classifications)."""
 
     items: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    classifications: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _notes(record: AuditRecord, votes: list[Feedback]) -> str:
@@ -49,6 +54,20 @@ def qa_candidate(record: AuditRecord, votes: list[Feedback]) -> dict[str, Any]:
     }
 
 
+def classification_candidate(record: AuditRecord, votes: list[Feedback]) -> dict[str, Any]:
+    """One classification item for review; verdict and criteria are the recorded, disputed ones."""
+    assessment = record.assessment
+    return {
+        "id": f"fb-{record.id[:12]}",
+        "description": record.question,
+        "verdict": assessment.verdict if assessment else "not_assessable",
+        "criteria": {c.key: c.status for c in assessment.criteria} if assessment else {},
+        "category": CATEGORY,
+        "needs_review": True,
+        "notes": _notes(record, votes),
+    }
+
+
 def feedback_candidates(
     store: AuditStore,
     *,
@@ -67,10 +86,10 @@ def feedback_candidates(
         record = store.get(record_id)
         if record is None:  # pruned between the two queries
             continue
-        if record.kind != "ask":
-            result.skipped.append(record_id)
-            continue
-        result.items.append(qa_candidate(record, votes))
+        if record.kind == "classify":
+            result.classifications.append(classification_candidate(record, votes))
+        else:
+            result.items.append(qa_candidate(record, votes))
     return result
 
 
@@ -83,4 +102,11 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
-__all__ = ["CATEGORY", "FeedbackExport", "feedback_candidates", "qa_candidate", "write_jsonl"]
+__all__ = [
+    "CATEGORY",
+    "FeedbackExport",
+    "classification_candidate",
+    "feedback_candidates",
+    "qa_candidate",
+    "write_jsonl",
+]
