@@ -189,24 +189,42 @@ class VectorIndex:
             chunks = chunk_documents(documents, self.max_chars)
             target = _Target(documents, chunks, corpus_hash(documents))
             current, damaged = self._open_current()
-            if current is not None and not rebuild and self._matches(current, target):
-                self._adopt(replace(current, chunks=chunks, documents=documents), current)
-                with self._file_lock(wait=False) as locked:
-                    if locked:  # leftovers of a killed build; skipped while another one runs
-                        self._remove_generations(keep=current.generation)
-                return self._record(target, current.manifest, 0, 0, rebuilt=False)
+            if not rebuild and self._matches(current, target):
+                return self._serve_unchanged(current, target, rebuilt=False)
             with self._file_lock():
+                if not rebuild:  # another process may have done this very build meanwhile
+                    current, again = self._open_current(current)
+                    damaged = damaged or again
+                    if self._matches(current, target):
+                        return self._serve_unchanged(current, target, rebuilt=damaged)
                 self._remove_generations(keep=current.generation if current else None)
-                fresh, embedded = self._write_generation(
-                    target, None if rebuild else current, progress
-                )
-                self._write_current(fresh.generation)
+                try:
+                    fresh, embedded = self._write_generation(
+                        target, None if rebuild else current, progress
+                    )
+                    self._write_current(fresh.generation)
+                except BaseException:
+                    if current is not None and current is not self._live:
+                        _close(current.client)
+                    raise
                 self._adopt(fresh, current)
                 self._remove_generations(keep=fresh.generation)
             removed = len(set(current.by_id) - set(fresh.by_id)) if current else 0
             return self._record(target, fresh.manifest, embedded, removed, rebuilt=damaged)
 
-    def _matches(self, live: _Live, target: _Target) -> bool:
+    def _serve_unchanged(
+        self, current: _Live | None, target: _Target, rebuilt: bool
+    ) -> IndexStatus:
+        assert current is not None  # _matches(None, ...) is False
+        self._adopt(replace(current, chunks=target.chunks, documents=target.documents), current)
+        with self._file_lock(wait=False) as locked:
+            if locked:  # leftovers of a killed build; skipped while another build runs
+                self._remove_generations(keep=current.generation)
+        return self._record(target, current.manifest, 0, 0, rebuilt=rebuilt)
+
+    def _matches(self, live: _Live | None, target: _Target) -> bool:
+        if live is None:
+            return False
         manifest = live.manifest
         return (
             manifest.get("corpus_hash") == target.corpus_hash
@@ -241,14 +259,21 @@ class VectorIndex:
         return self._status
 
     # -- reading generations ----------------------------------------------------------------
-    def _open_current(self) -> tuple[_Live | None, bool]:
-        """The generation CURRENT names, opened and checked; and whether a damaged one was found."""
+    def _open_current(self, known: _Live | None = None) -> tuple[_Live | None, bool]:
+        """The generation CURRENT names, opened and checked; and whether a damaged one was found.
+
+        ``known`` is a generation already opened by this call chain; it is reused or closed.
+        """
         name = self._read_current_name()
+        keep = next(
+            (x for x in (self._live, known) if x is not None and x.generation == name), None
+        )
+        if known is not None and known is not keep and known is not self._live:
+            _close(known.client)
+        if keep is not None:
+            return keep, False
         if name is None:  # a complete generation without CURRENT means CURRENT was lost
             return None, any(self.root.glob("generations/*/manifest.json"))
-        live = self._live
-        if live is not None and live.generation == name:
-            return live, False
         opened = self._open_generation(name) if name else None
         return opened, opened is None
 

@@ -158,6 +158,23 @@ def test_adding_a_file_embeds_only_its_chunks(index, settings, embedder) -> None
     assert status.embedded == len([c for c in index.chunks if c.doc_id == "extra"]) == 2
 
 
+def test_concurrent_builders_embed_a_change_once(index, settings, embedder) -> None:
+    index.close()
+    edit(settings, "tech-view.md", "grows interest", "compounds quietly")
+    before = embedder.texts_embedded
+    builders = [VectorIndex(settings, embedder) for _ in range(3)]  # like three processes
+    threads = [threading.Thread(target=b.build) for b in builders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert embedder.texts_embedded - before == 1
+    assert sorted(b.status().embedded for b in builders) == [0, 0, 1]
+    assert {b.generation for b in builders} == {current(settings)}
+    for b in builders:
+        b.close()
+
+
 def test_rebuild_embeds_everything_again(index, embedder) -> None:
     status = index.build(rebuild=True)
     assert status.embedded == len(index.chunks) and not status.rebuilt
