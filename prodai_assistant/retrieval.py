@@ -1,0 +1,215 @@
+"""Hybrid retrieval: BM25 keywords + dense cosine, fused by reciprocal rank, audience lens.
+
+Everything but ``Retriever.search`` is a pure function over ids and scores, testable without
+Chroma or a model.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from .config import RetrievalSettings
+from .embeddings import Embedder
+from .models import Audience, Chunk, ScoredChunk
+from .text import content_words
+
+if TYPE_CHECKING:
+    from .index import VectorIndex
+
+Hits = Sequence[tuple[str, float]]
+
+
+def stem(token: str) -> str:
+    """Light plural folding so 'hallmarks' meets 'hallmark' and 'processes' meets 'process'."""
+    if token.endswith("'s"):  # possessive: "cfo's" -> "cfo"
+        token = token[:-2]
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith(("sses", "xes", "ches", "shes")):
+        return token[:-2]
+    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def terms(text: str) -> list[str]:
+    """BM25 terms: content words, plural-folded."""
+    return [stem(t) for t in content_words(text)]
+
+
+class BM25:
+    """Okapi BM25 over pre-tokenised documents; per-term weights are precomputed at build time."""
+
+    def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75):
+        lengths = [len(doc) for doc in documents]
+        average = (sum(lengths) / len(lengths)) if lengths and sum(lengths) else 1.0
+        counts: dict[str, dict[int, int]] = defaultdict(dict)
+        for doc_no, doc in enumerate(documents):
+            for term in doc:
+                counts[term][doc_no] = counts[term].get(doc_no, 0) + 1
+        total = len(documents)
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for term, tfs in counts.items():
+            idf = math.log(1.0 + (total - len(tfs) + 0.5) / (len(tfs) + 0.5))
+            self.postings[term] = [
+                (doc_no, idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[doc_no] / average)))
+                for doc_no, tf in tfs.items()
+            ]
+
+    def scores(self, query: Iterable[str]) -> dict[int, float]:
+        """Document number -> score, for documents sharing at least one term with the query."""
+        out: dict[int, float] = defaultdict(float)
+        for term in dict.fromkeys(query):  # each distinct query term counts once
+            for doc_no, weight in self.postings.get(term, ()):
+                out[doc_no] += weight
+        return dict(out)
+
+
+def ranked(scores: Mapping[str, float], n: int | None = None) -> list[tuple[str, float]]:
+    """Best first; equal scores ordered by id, so results never depend on dict order."""
+    order = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return order if n is None else order[:n]
+
+
+def rrf_fuse(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion: each id scores sum(1 / (k + rank)) over the rankings it is in."""
+    fused: dict[str, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] += 1.0 / (k + rank)
+    return dict(fused)
+
+
+def audience_boost(
+    scores: Mapping[str, float],
+    audiences: Mapping[str, str],
+    audience: str | None,
+    boost: float,
+) -> tuple[dict[str, float], set[str]]:
+    """Multiply the scores of ``audience``'s chunks by (1 + boost); nothing is dropped."""
+    if audience in (None, "all") or boost <= 0:
+        return dict(scores), set()
+    boosted = {cid for cid in scores if audiences.get(cid) == audience}
+    return {cid: s * (1 + boost) if cid in boosted else s for cid, s in scores.items()}, boosted
+
+
+def fuse(
+    keyword: Hits,
+    dense: Hits,
+    chunks: Mapping[str, Chunk],
+    *,
+    k: int,
+    rrf_k: int = 60,
+    audience: str | None = None,
+    boost: float = 0.0,
+) -> list[ScoredChunk]:
+    """Fuse two ranked hit lists into the top ``k`` ScoredChunks; unknown ids are skipped."""
+    keyword = [h for h in keyword if h[0] in chunks]
+    dense = [h for h in dense if h[0] in chunks]
+    fused = rrf_fuse([[cid for cid, _ in keyword], [cid for cid, _ in dense]], rrf_k)
+    audiences = {cid: chunks[cid].audience for cid in fused}
+    scores, boosted = audience_boost(fused, audiences, audience, boost)
+    kw = {cid: (score, rank) for rank, (cid, score) in enumerate(keyword, start=1)}
+    dn = {cid: (score, rank) for rank, (cid, score) in enumerate(dense, start=1)}
+    out = []
+    for rank, (cid, score) in enumerate(ranked(scores, k), start=1):
+        kw_score, kw_rank = kw.get(cid, (None, None))
+        dn_score, dn_rank = dn.get(cid, (None, None))
+        out.append(
+            ScoredChunk(
+                chunk=chunks[cid],
+                score=score,
+                rank=rank,
+                bm25_score=kw_score,
+                bm25_rank=kw_rank,
+                dense_score=dn_score,
+                dense_rank=dn_rank,
+                boosted=cid in boosted,
+            )
+        )
+    return out
+
+
+class _Keywords:
+    """BM25 over one generation of the index's chunks."""
+
+    def __init__(self, generation: str, chunks: Sequence[Chunk]) -> None:
+        self.generation = generation
+        self.ids = [c.chunk_id for c in chunks]
+        self.by_id = {c.chunk_id: c for c in chunks}
+        self.bm25 = BM25([terms(f"{c.title} {c.section} {c.text}") for c in chunks])
+
+    def search(self, query: str, n: int) -> list[tuple[str, float]]:
+        scores = self.bm25.scores(terms(query))
+        return ranked({self.ids[i]: s for i, s in scores.items() if s > 0}, n)
+
+
+class Retriever:
+    """Hybrid search over a VectorIndex; safe to share between threads."""
+
+    def __init__(
+        self,
+        index: VectorIndex,
+        embedder: Embedder,
+        settings: RetrievalSettings | None = None,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings or index.settings.retrieval
+        self._keywords: _Keywords | None = None
+        self._lock = threading.Lock()
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int | None = None,
+        audience: Audience | None = None,
+        query_vector: list[float] | None = None,
+    ) -> list[ScoredChunk]:
+        """Top ``k`` chunks for ``query``; pass ``query_vector`` if it is already embedded."""
+        if not query.strip() and query_vector is None:
+            return []
+        n = self.settings.candidates
+        vector = query_vector if query_vector is not None else self.embedder.embed_query(query)
+        dense = self.index.dense_search(vector, n)
+        keywords = self._keyword_index()
+        return fuse(
+            keywords.search(query, n),
+            dense,
+            keywords.by_id,
+            k=k or self.settings.k,
+            rrf_k=self.settings.rrf_k,
+            audience=audience,
+            boost=self.settings.audience_boost,
+        )
+
+    def _keyword_index(self) -> _Keywords:
+        """The BM25 index, rebuilt when the vector index has moved to a new generation."""
+        generation = self.index.generation
+        current = self._keywords
+        if current is None or current.generation != generation:
+            with self._lock:
+                current = self._keywords
+                if current is None or current.generation != generation:
+                    current = _Keywords(generation, self.index.chunks)
+                    self._keywords = current
+        return current
+
+
+__all__ = [
+    "BM25",
+    "Retriever",
+    "audience_boost",
+    "fuse",
+    "ranked",
+    "rrf_fuse",
+    "stem",
+    "terms",
+]
