@@ -30,7 +30,7 @@ from .chunking import DEFAULT_MAX_CHARS, chunk_documents
 from .config import Settings
 from .corpus import corpus_hash, load_corpus
 from .embeddings import Embedder
-from .errors import IndexCorruptError, IndexError_
+from .errors import IndexCorruptError, IndexError_, ProdAIError
 from .models import Chunk, Document, IndexStatus
 
 try:  # POSIX only; elsewhere concurrent builds from two processes are not serialised
@@ -401,6 +401,8 @@ class VectorIndex:
         except Exception as exc:
             if client is not None:
                 _close(client)
+            if isinstance(exc, ProdAIError):
+                raise
             raise self._write_error(exc) from exc
         by_id = {c.chunk_id: c for c in chunks}
         return _Live(name, client, collection, manifest, chunks, by_id, target.documents)

@@ -4,6 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prodai_assistant.corpus import corpus_hash, load_corpus, parse_document, split_front_matter
 from prodai_assistant.errors import CorpusError
@@ -154,3 +156,19 @@ def test_corpus_hash_changes_when_a_document_goes(corpus: Path) -> None:
     before = corpus_hash(load_corpus(corpus))
     (corpus / "tech-view.md").unlink()
     assert corpus_hash(load_corpus(corpus)) != before
+
+
+_front = st.sampled_from(
+    ["---\n", "---\nid: x\ntitle: T\n---\n", "---\nid: [\n---\n", "", "--- \n"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_front, st.text(max_size=200))
+def test_property_any_text_is_a_document_or_a_corpus_error(front: str, rest: str) -> None:
+    try:
+        parsed = parse_document(front + rest, "any.md")
+    except CorpusError as exc:
+        assert "'any.md'" in str(exc)
+    else:
+        assert parsed.body and (front + rest).endswith(parsed.body)

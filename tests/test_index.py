@@ -385,7 +385,7 @@ def test_dense_search_is_safe_from_many_threads(index: VectorIndex, embedder) ->
 
     def worker() -> None:
         try:
-            for _ in range(40):
+            for _ in range(20):
                 for q, want in zip(queries, expected, strict=True):
                     assert index.dense_search(q, 5) == want
         except BaseException as exc:  # collected and re-raised in the main thread

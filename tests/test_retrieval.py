@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from prodai_assistant.config import RetrievalSettings, Settings
 from prodai_assistant.index import VectorIndex
@@ -160,6 +162,24 @@ def test_fuse_audience_lens_lifts_without_hiding() -> None:
 def test_fuse_skips_unknown_ids_and_respects_k() -> None:
     out = fuse([("zz#9", 9.0), ("a#1", 1.0)], [("c#1", 0.5), ("d#1", 0.4)], CHUNKS, k=2)
     assert [s.chunk.chunk_id for s in out] == ["a#1", "c#1"]
+
+
+_ids = st.sampled_from(sorted(CHUNKS) + ["zz#unknown"])
+_hits = st.lists(st.tuples(_ids, st.floats(-1, 10)), max_size=6, unique_by=lambda h: h[0])
+
+
+@given(_hits, _hits, st.integers(1, 6), st.sampled_from([None, "all", "cfo", "cto"]))
+def test_property_fuse_is_a_well_formed_ranking(keyword, dense, k, audience) -> None:
+    out = fuse(keyword, dense, CHUNKS, k=k, audience=audience, boost=0.35)
+    ids = [s.chunk.chunk_id for s in out]
+    assert [s.rank for s in out] == list(range(1, len(out) + 1)) and len(out) <= k
+    assert len(set(ids)) == len(ids) and set(ids) <= {h[0] for h in [*keyword, *dense]} - {
+        "zz#unknown"
+    }
+    assert [(-s.score, s.chunk.chunk_id) for s in out] == sorted(
+        (-s.score, s.chunk.chunk_id) for s in out
+    )
+    assert all(s.boosted == (audience == "cfo" and s.chunk.audience == "cfo") for s in out)
 
 
 def test_bm25_prefers_rare_terms_and_shorter_documents() -> None:
