@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
@@ -35,6 +36,14 @@ if TYPE_CHECKING:
     from .retrieval import Retriever
 
 Progress = Callable[[str, int, int], None]
+
+
+class ProjectClassifier(Protocol):
+    """What the assistant needs of the classifier package."""
+
+    def classify(self, description: str) -> Assessment: ...
+
+
 REBUILT_NOTICE = "The index was rebuilt because it was damaged."
 MAX_HISTORY_TURNS = 20
 VERDICT_LABELS = {
@@ -55,16 +64,17 @@ class Assistant:
         retriever: Retriever,
         embedder: Embedder,
         backend: AnswerBackend | None = None,
+        classifier: ProjectClassifier | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
         self.retriever = retriever
         self.embedder = embedder
         self.backend = backend or make_backend(settings, embedder=embedder)
-        self.library: Mapping[str, Chunk] = MappingProxyType({c.chunk_id: c for c in index.chunks})
-        self.vocabulary = corpus_vocabulary(index.chunks)
+        self._view = _CorpusView.of(index)
+        self._view_lock = threading.Lock()
         self._notices = [REBUILT_NOTICE] if index.status().rebuilt else []
-        self._classifier: Any = None
+        self._classifier = classifier
         self._classifier_lock = threading.Lock()
 
     @classmethod
@@ -120,6 +130,21 @@ class Assistant:
     def status(self) -> IndexStatus:
         return self.index.status()
 
+    @property
+    def library(self) -> Mapping[str, Chunk]:
+        """Every chunk of the index generation in use, by id."""
+        return self._current_view().library
+
+    def _current_view(self) -> _CorpusView:
+        # Another process may swap in a new index generation; rebuild the view when it does.
+        view = self._view
+        if view.generation != getattr(self.index, "generation", None):
+            with self._view_lock:
+                if self._view.generation != getattr(self.index, "generation", None):
+                    self._view = _CorpusView.of(self.index)
+                view = self._view
+        return view
+
     def documents(self) -> list[Document]:
         return list(self.index.documents)
 
@@ -158,10 +183,11 @@ class Assistant:
         vector = self.embedder.embed_query(query)
         lens = None if audience == "all" else audience
         scored = self.retriever.search(query, audience=lens, query_vector=vector)
+        view = self._current_view()
         reason = evidence_refusal(
             query,
             scored,
-            self.vocabulary,
+            view.vocabulary,
             best_dense=self._best_dense(scored, vector),
             min_dense=self.settings.retrieval.min_dense_score,
         )
@@ -175,7 +201,7 @@ class Assistant:
             retrieved=scored,
             history=tuple(turns),
             focus=routed.focus,
-            library=self.library,
+            library=view.library,
         )
         return scored, self.backend.compose(request)
 
@@ -201,11 +227,11 @@ class Assistant:
             notices=list(self._notices),
         )
 
-    def _get_classifier(self) -> Any:
+    def _get_classifier(self) -> ProjectClassifier:
         with self._classifier_lock:
             if self._classifier is None:
                 try:
-                    from .classifier import Classifier
+                    from .classifier import Classifier  # type: ignore[attr-defined]
                 except ImportError as exc:
                     raise ModelUnavailableError(
                         "The project classifier is not installed in this build: "
@@ -214,7 +240,26 @@ class Assistant:
                 self._classifier = Classifier(
                     self.library, embedder=self.embedder, settings=self.settings.classifier
                 )
-            return self._classifier
+            classifier: ProjectClassifier = self._classifier
+            return classifier
+
+
+@dataclass(frozen=True)
+class _CorpusView:
+    """Immutable per-generation lookups, shared safely between threads."""
+
+    generation: str | None
+    library: Mapping[str, Chunk]
+    vocabulary: frozenset[str]
+
+    @classmethod
+    def of(cls, index: VectorIndex) -> _CorpusView:
+        chunks = index.chunks
+        return cls(
+            getattr(index, "generation", None),
+            MappingProxyType({c.chunk_id: c for c in chunks}),
+            corpus_vocabulary(chunks),
+        )
 
 
 # ---------------------------------------------------------------------- pure helpers

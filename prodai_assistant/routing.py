@@ -84,7 +84,7 @@ DOMAIN_WORDS = _words(
 DOMAIN_PHRASES = _alts(
     "proof of concept | machine learning | bottom line | line of business | technical debt "
     "| edge cases? | data pipelines? | business process\\w* | three part test | wired into "
-    "| just a demo | visible in (your )?financials"
+    "| just a demo | visible in (your )?financials | (formal|slide|slideware|punchy) version"
 )
 GREETING = re.compile(
     r"^((hi|hello|hey|hiya|howdy|greetings|good\s+(morning|afternoon|evening)|thanks|thank\s+you)"

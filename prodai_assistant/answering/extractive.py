@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import Audience, Chunk, Citation
-from ..text import content_words, sentence_spans
+from ..text import content_words, sentence_spans, tokenize
 from .base import AnswerRequest, Composed, greeting, refusal
 
 STAKEHOLDER_DOCS: dict[str, str] = {
@@ -95,13 +95,15 @@ def _unit_offsets(text: str) -> tuple[tuple[int, int, bool], ...]:
     out: list[tuple[int, int, bool]] = []
     for span in sentence_spans(text):
         start, piece = span.start, span.text
+        item = False
         while (bullet := _BULLET.match(piece)) is not None:
-            start, piece = start + bullet.end(), piece[bullet.end() :]
+            start, piece, item = start + bullet.end(), piece[bullet.end() :], True
         if piece.startswith(("#", "|")) or piece.rstrip().endswith(":"):
             continue
         if len(piece.split()) < 4:
             continue
-        out.append((start, start + len(piece), bool(_LIST_NEXT.match(text, span.end))))
+        intro = not item and bool(_LIST_NEXT.match(text, span.end))
+        out.append((start, start + len(piece), intro))
     return tuple(out)
 
 
@@ -116,7 +118,23 @@ def units_of(chunk: Chunk, *, intros: bool = False) -> list[Unit]:
 @lru_cache(maxsize=8192)
 def terms(text: str) -> frozenset[str]:
     """Content words with a light plural fold, for overlap scoring."""
-    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in content_words(text))
+    return frozenset(_fold(w) for w in content_words(text))
+
+
+def _fold(word: str) -> str:
+    """'hallmarks' -> 'hallmark', "cfo's" -> 'cfo'; 'business' and 'xops' stay whole."""
+    if word.endswith("'s"):
+        return word[:-2]
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "ops", "us", "is")):
+        return word[:-1]
+    return word
+
+
+# Words that name a stakeholder rather than a topic within the stakeholder's document.
+AUDIENCE_TERMS = terms(
+    "ceo cfo cto lob board leader business line line-of-business chief finance executive "
+    "officer director member stakeholder team"
+)
 
 
 def overlap(unit: Unit, asked: frozenset[str]) -> float:
@@ -213,12 +231,25 @@ def _plan_glossary(request: AnswerRequest, asked: frozenset[str]) -> list[Point]
 
 
 def _plan_stakeholder(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
+    """The stakeholder's view in order, or the one section the question names."""
     focus = request.focus or ""
     audience = focus.split(":", 1)[1] if focus.startswith("audience:") else request.audience
-    chunks = stakeholder_chunks(request.library, audience)
-    if not chunks:
+    sections = _first_parts(stakeholder_chunks(request.library, audience))
+    if not sections:
         return []
-    return _pool(request, asked, chunks, lead=chunks[0], label=LENS_LABELS.get(audience, ""))
+    label = LENS_LABELS.get(audience, "")
+    topical = asked - AUDIENCE_TERMS - WEAK_TERMS
+    named = [(len(terms(c.section) & topical), -i, c) for i, c in enumerate(sections[1:], 1)]
+    best = max(named, key=lambda h: h[:2], default=None)
+    if best is not None and best[0] >= 1:
+        return _whole_section(best[2], label, max_units=5, intros=True)
+    view = units_of(sections[0], intros=True)[:3]
+    points = [Point((u,), label if i == 0 else "") for i, u in enumerate(view)]
+    for chunk in sections[1:]:
+        unit = _best_unit(units_of(chunk), asked)
+        if unit is not None and not _redundant(unit, view):
+            points.append(Point((unit,)))
+    return points
 
 
 _PLANNERS: dict[str, Callable[[AnswerRequest, frozenset[str]], list[Point]]] = {
@@ -302,9 +333,11 @@ def _variants(lib: Mapping[str, Chunk], focus: str, asked: frozenset[str]) -> li
     return lead + [p for c in versions for p in _whole_section(c, f"{c.section}:", max_units=2)]
 
 
-def _whole_section(chunk: Chunk, label: str = "", max_units: int = 4) -> list[Point]:
+def _whole_section(
+    chunk: Chunk, label: str = "", max_units: int = 4, intros: bool = False
+) -> list[Point]:
     """A section's sentences, grouped into one point while they run on without markup."""
-    units = units_of(chunk)[:max_units]
+    units = units_of(chunk, intros=intros)[:max_units]
     groups: list[list[Unit]] = []
     for unit in units:
         gap = chunk.text[groups[-1][-1].end : unit.start] if groups else None
@@ -338,6 +371,7 @@ def _pool(
     exclude: Sequence[Unit] = (),
     max_points: int = MAX_POINTS + 1,
     need_overlap: bool = False,
+    with_retrieved: bool = True,
 ) -> list[Point]:
     """Rank sentences of preferred and retrieved chunks; the lead comes from ``lead``.
 
@@ -346,11 +380,10 @@ def _pool(
     bonus: dict[str, float] = {}
     for i, chunk in enumerate(preferred):
         bonus.setdefault(chunk.chunk_id, 3.0 - 0.2 * i)
-    for scored in request.retrieved:
+    retrieved = request.retrieved if with_retrieved else ()
+    for scored in retrieved:
         bonus.setdefault(scored.chunk.chunk_id, 1.5 / scored.rank)
-    chunks = {c.chunk_id: c for c in preferred} | {
-        s.chunk.chunk_id: s.chunk for s in request.retrieved
-    }
+    chunks = {c.chunk_id: c for c in preferred} | {s.chunk.chunk_id: s.chunk for s in retrieved}
     ranked = sorted(
         (u for c in chunks.values() for u in units_of(c)),
         key=lambda u: (-_unit_score(u, asked, bonus), u.chunk.ordinal, u.index),
@@ -417,7 +450,7 @@ def render(points: Sequence[Point], lens: Point | None = None) -> tuple[str, lis
             markers[key] = len(markers) + 1
             citations.append(_citation(point, markers[key]))
         text = " ".join(" ".join(u.text.split()) for u in point.units)
-        said = point.label.lower().split()[:3] == text.lower().split()[:3]
+        said = tokenize(point.label)[:3] == tokenize(text)[:3]
         label = f"**{point.label}** " if point.label and not said else ""
         return f"{label}{text} [{markers[key]}]"
 

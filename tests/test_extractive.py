@@ -1,0 +1,393 @@
+"""Extractive composer on a small hand-made library: verbatim citations, per-intent plans."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from prodai_assistant.answering import (
+    HELP_TEXT,
+    AnswerBackend,
+    AnswerRequest,
+    ExtractiveBackend,
+    refusal_text,
+)
+from prodai_assistant.answering.extractive import Point, render, terms, units_of
+from prodai_assistant.models import Chunk, ScoredChunk
+from prodai_assistant.text import slugify
+
+SECTIONS: list[tuple[str, str, str, str]] = [
+    (
+        "production-ai-definition",
+        "all",
+        "The core definition",
+        "Production AI is AI put to work inside core business processes. "
+        "Production AI automates decisions reliably and measurably.",
+    ),
+    (
+        "four-hallmarks",
+        "all",
+        "The four hallmarks at a glance",
+        "Production AI has four hallmarks that separate it from a demo.\n"
+        "- Production AI is deployed in real operations.\n"
+        "- Production AI is embedded in business processes.\n"
+        "An AI project needs all four hallmarks.",
+    ),
+    (
+        "four-hallmarks",
+        "all",
+        "Deployed in real operations",
+        "The first hallmark is that the system is deployed in real operations. "
+        "A deployed system copes with edge cases.",
+    ),
+    (
+        "four-hallmarks",
+        "all",
+        "Embedded in business processes",
+        "The second hallmark is that the system is embedded in business processes.",
+    ),
+    (
+        "four-hallmarks",
+        "all",
+        "Reliable and governed through xOps",
+        "The third hallmark is that the system is reliable and governed. "
+        "A governed system is supported by xOps and is audit-ready.",
+    ),
+    (
+        "four-hallmarks",
+        "all",
+        "Driving repeatable ROI",
+        "The fourth hallmark is that the system drives repeatable ROI in the P&L.",
+    ),
+    (
+        "bottom-line-test",
+        "all",
+        "The three-part test",
+        "The bottom line on Production AI is a three-part test.",
+    ),
+    (
+        "bottom-line-test",
+        "all",
+        "Wired into your data",
+        "The first part asks whether the AI system is wired into real data.",
+    ),
+    (
+        "bottom-line-test",
+        "all",
+        "Supported by your operations",
+        "The second part asks whether operations teams support the AI system.",
+    ),
+    (
+        "bottom-line-test",
+        "all",
+        "Visible in your financials",
+        "The third part asks whether the AI system is visible in the financials.",
+    ),
+    (
+        "definition-variants",
+        "all",
+        "Choosing a version for the medium",
+        "A white paper calls for the formal version of the definition. "
+        "A conversation calls for the punchy version of the definition.",
+    ),
+    (
+        "definition-variants",
+        "all",
+        "The formal version",
+        "The formal version calls Production AI the operationalisation of AI in workflows.",
+    ),
+    (
+        "definition-variants",
+        "all",
+        "The slide version",
+        "The slide version calls Production AI a discipline of automating core processes.",
+    ),
+    (
+        "definition-variants",
+        "all",
+        "The punchy version",
+        "The punchy version says Production AI runs in production and shows up in the P&L. "
+        "Anything short of that is just a demo.",
+    ),
+    (
+        "stakeholder-cfo",
+        "cfo",
+        "The financial view for the CFO",
+        "For the CFO, Production AI is a financial question. "
+        "The financial view highlights cost predictability. "
+        "The CFO should hear about systems managed through xOps.",
+    ),
+    (
+        "stakeholder-cfo",
+        "cfo",
+        "Questions the CFO should ask",
+        "The CFO can test an AI initiative with a few questions.\n"
+        "- Are the running costs of the AI system predictable?\n"
+        "- Do the efficiency gains appear in the financials?",
+    ),
+    (
+        "glossary",
+        "all",
+        "xOps",
+        "xOps is an umbrella term for MLOps, LLMOps and DataOps. "
+        "Support through xOps is part of the third hallmark.",
+    ),
+]
+
+
+def make_library() -> dict[str, Chunk]:
+    chunks = [
+        Chunk(
+            chunk_id=f"{doc}#{slugify(section)}",
+            doc_id=doc,
+            title=doc.replace("-", " ").title(),
+            section=section,
+            audience=audience,  # type: ignore[arg-type]
+            text=text,
+            ordinal=i,
+        )
+        for i, (doc, audience, section, text) in enumerate(SECTIONS)
+    ]
+    return {c.chunk_id: c for c in chunks}
+
+
+LIBRARY = make_library()
+
+
+def hits(*chunk_ids: str) -> list[ScoredChunk]:
+    return [
+        ScoredChunk(chunk=LIBRARY[cid], score=1.0 / rank, rank=rank, dense_score=0.6)
+        for rank, cid in enumerate(chunk_ids, start=1)
+    ]
+
+
+def request(question: str, intent: str, **kw: object) -> AnswerRequest:
+    kw.setdefault("library", LIBRARY)
+    return AnswerRequest(question=question, standalone_question=question, intent=intent, **kw)  # type: ignore[arg-type]
+
+
+def compose(question: str, intent: str, **kw: object):  # type: ignore[no-untyped-def]
+    return ExtractiveBackend().compose(request(question, intent, **kw))
+
+
+def cited_ids(question: str, intent: str, **kw: object) -> list[str]:
+    return [c.chunk_id for c in compose(question, intent, **kw).citations]
+
+
+def assert_verbatim(composed) -> None:  # type: ignore[no-untyped-def]
+    """Every quote is in its chunk; every sentence shown is its quote; markers all map."""
+    by_marker = {c.marker: c for c in composed.citations}
+    assert sorted(by_marker) == list(range(1, len(by_marker) + 1))
+    used = [int(m) for m in re.findall(r"\[(\d+)\]", composed.answer)]
+    assert set(used) == set(by_marker)
+    assert used == sorted(used), "markers are numbered in order of first use"
+    for line in re.split(r"\n+", composed.answer):
+        body = re.sub(r"^- ", "", line)
+        body = re.sub(r"^\*\*[^*]+\*\* ", "", body)
+        match = re.fullmatch(r"(.*) \[(\d+)\]", body)
+        assert match, line
+        citation = by_marker[int(match.group(2))]
+        assert citation.quote in LIBRARY[citation.chunk_id].text
+        assert match.group(1) == " ".join(citation.quote.split())
+
+
+ALL_INTENTS = [
+    ("What is Production AI?", "definition", ()),
+    ("What are the four hallmarks?", "hallmarks", ()),
+    ("What is the bottom line test?", "bottom_line", ()),
+    ("What are the versions of the definition?", "variants", ()),
+    ("How should I explain Production AI to the CFO?", "stakeholder", ()),
+    ("What is xOps?", "glossary", ()),
+    ("How is xOps used for governed systems?", "general", ("glossary#xops",)),
+]
+
+
+@pytest.mark.parametrize(("question", "intent", "retrieved"), ALL_INTENTS)
+def test_answers_are_verbatim_and_fully_cited(
+    question: str, intent: str, retrieved: tuple[str, ...]
+) -> None:
+    focus = {"glossary": "term:xops", "stakeholder": "audience:cfo"}.get(intent)
+    composed = compose(question, intent, retrieved=hits(*retrieved), focus=focus)
+    assert not composed.refused
+    assert composed.citations
+    assert_verbatim(composed)
+
+
+@pytest.mark.parametrize(("question", "intent", "retrieved"), ALL_INTENTS)
+def test_composition_is_deterministic(
+    question: str, intent: str, retrieved: tuple[str, ...]
+) -> None:
+    assert compose(question, intent, retrieved=hits(*retrieved)) == compose(
+        question, intent, retrieved=hits(*retrieved)
+    )
+
+
+def test_hallmarks_cite_all_four_sections_in_order() -> None:
+    assert cited_ids("What are the four hallmarks?", "hallmarks") == [
+        "four-hallmarks#the-four-hallmarks-at-a-glance",
+        "four-hallmarks#deployed-in-real-operations",
+        "four-hallmarks#embedded-in-business-processes",
+        "four-hallmarks#reliable-and-governed-through-xops",
+        "four-hallmarks#driving-repeatable-roi",
+    ]
+
+
+def test_hallmark_bullets_carry_the_section_name() -> None:
+    answer = compose("What are the four hallmarks?", "hallmarks").answer
+    assert "- **Deployed in real operations:** The first hallmark" in answer
+
+
+def test_single_hallmark_leads_with_its_section() -> None:
+    composed = compose("What is the third hallmark?", "hallmarks", focus="hallmark:3")
+    assert composed.citations[0].chunk_id == "four-hallmarks#reliable-and-governed-through-xops"
+    assert "xOps" in composed.answer
+
+
+def test_bottom_line_is_the_three_part_test() -> None:
+    assert cited_ids("What is the bottom line?", "bottom_line") == [
+        "bottom-line-test#the-three-part-test",
+        "bottom-line-test#wired-into-your-data",
+        "bottom-line-test#supported-by-your-operations",
+        "bottom-line-test#visible-in-your-financials",
+    ]
+
+
+@pytest.mark.parametrize("variant", ["formal", "slide", "punchy"])
+def test_asked_for_variant_leads(variant: str) -> None:
+    ids = cited_ids("that version", "variants", focus=f"variant:{variant}")
+    assert ids[0] == f"definition-variants#the-{variant}-version"
+    assert all(
+        f"the-{other}-version" not in i
+        for i in ids
+        for other in {"formal", "slide", "punchy"} - {variant}
+    )
+
+
+def test_punchy_variant_keeps_its_run_on_sentences_together() -> None:
+    composed = compose("punchy?", "variants", focus="variant:punchy")
+    assert composed.citations[0].quote.endswith("Anything short of that is just a demo.")
+    assert_verbatim(composed)
+
+
+def test_all_three_variants_without_focus() -> None:
+    ids = cited_ids("What are the versions of the definition?", "variants")
+    assert ids[1:] == [
+        "definition-variants#the-formal-version",
+        "definition-variants#the-slide-version",
+        "definition-variants#the-punchy-version",
+    ]
+
+
+def test_stakeholder_answer_uses_only_that_stakeholder_document() -> None:
+    ids = cited_ids(
+        "How should I explain Production AI to the CFO?",
+        "stakeholder",
+        focus="audience:cfo",
+        retrieved=hits("glossary#xops"),
+    )
+    assert ids and all(i.startswith("stakeholder-cfo#") for i in ids)
+
+
+def test_stakeholder_question_naming_a_section_quotes_that_section() -> None:
+    composed = compose("What questions should the CFO ask?", "stakeholder", focus="audience:cfo")
+    assert {c.chunk_id for c in composed.citations} == {
+        "stakeholder-cfo#questions-the-cfo-should-ask"
+    }
+    assert "predictable?" in composed.answer
+
+
+def test_audience_lens_adds_a_closing_point_for_that_stakeholder() -> None:
+    composed = compose("What are the four hallmarks?", "hallmarks", audience="cfo")
+    assert composed.citations[-1].doc_id == "stakeholder-cfo"
+    assert composed.answer.split("\n\n")[-1].startswith("For the CFO")
+
+
+def test_no_lens_for_the_general_audience() -> None:
+    composed = compose("What are the four hallmarks?", "hallmarks", audience="all")
+    assert all(c.doc_id != "stakeholder-cfo" for c in composed.citations)
+
+
+def test_glossary_term_leads_with_its_entry() -> None:
+    composed = compose("What is xOps?", "glossary", focus="term:xops")
+    assert composed.citations[0].chunk_id == "glossary#xops"
+
+
+def test_general_question_leads_with_the_top_retrieved_chunk() -> None:
+    ids = cited_ids(
+        "Which hallmark needs audit-ready governance?",
+        "general",
+        retrieved=hits("four-hallmarks#reliable-and-governed-through-xops", "glossary#xops"),
+    )
+    assert ids[0] == "four-hallmarks#reliable-and-governed-through-xops"
+
+
+def test_general_points_must_share_words_with_the_question() -> None:
+    composed = compose(
+        "Which hallmark needs audit-ready governance?",
+        "general",
+        retrieved=hits(
+            "four-hallmarks#reliable-and-governed-through-xops",
+            "bottom-line-test#the-three-part-test",
+        ),
+    )
+    assert all(c.chunk_id != "bottom-line-test#the-three-part-test" for c in composed.citations)
+
+
+def test_nothing_retrieved_and_no_library_is_refused() -> None:
+    composed = compose("How is xOps staffed?", "general", library={})
+    assert composed.refused and composed.refusal_reason == "no_evidence"
+    assert composed.answer == refusal_text("no_evidence")
+
+
+def test_greeting_gets_the_help_text() -> None:
+    composed = compose("hello", "greeting")
+    assert (composed.answer, composed.refused, composed.citations) == (HELP_TEXT, False, [])
+
+
+def test_out_of_scope_is_refused_without_citations() -> None:
+    composed = compose("weather?", "out_of_scope")
+    assert composed.refused and not composed.citations
+
+
+def test_backend_satisfies_the_protocol() -> None:
+    assert isinstance(ExtractiveBackend(), AnswerBackend)
+    assert ExtractiveBackend().name == "extractive"
+
+
+def test_units_strip_bullets_and_flag_list_intros() -> None:
+    glance = LIBRARY["four-hallmarks#the-four-hallmarks-at-a-glance"]
+    units = units_of(glance, intros=True)
+    assert [u.intro for u in units] == [True, False, False, False]
+    assert units[1].text == "Production AI is deployed in real operations."
+    assert [u.text for u in units_of(glance)][0] == units[1].text
+    for unit in units:
+        assert glance.text[unit.start : unit.end] == unit.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["## A heading inside the text", "| a | table | row | here |", "Too short.", "Intro line:"],
+)
+def test_units_skip_unquotable_lines(text: str) -> None:
+    chunk = Chunk(chunk_id="d#s", doc_id="d", title="T", section="S", text=text)
+    assert units_of(chunk) == []
+
+
+def test_render_reuses_a_marker_for_the_same_quote() -> None:
+    unit = units_of(LIBRARY["glossary#xops"])[0]
+    answer, citations = render([Point((unit,)), Point((unit,))])
+    assert answer.count("[1]") == 2 and len(citations) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hallmarks", {"hallmark"}),
+        ("business", {"business"}),
+        ("xOps", {"xops"}),
+        ("the CFO's questions", {"cfo", "question"}),
+    ],
+)
+def test_terms_fold_plurals_carefully(text: str, expected: set[str]) -> None:
+    assert terms(text) == expected
