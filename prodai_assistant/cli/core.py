@@ -1,0 +1,224 @@
+"""`prodai index`, `prodai ask`, `prodai chat`, `prodai sources`: thin wrappers over the API."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from ..config import Settings
+from ..errors import ConfigError, InputError
+from ..models import AUDIENCES, Answer
+
+CHAT_HELP = (
+    "Type a question. Commands: /audience all|ceo|cfo|cto|lob, /new (forget the conversation), "
+    "/help, /quit."
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add the core sub-commands to the `prodai` parser."""
+    index = subparsers.add_parser("index", help="build or update the index of the corpus")
+    index.add_argument("--rebuild", action="store_true", help="re-embed every chunk from scratch")
+    index.set_defaults(func=cmd_index)
+
+    ask = subparsers.add_parser("ask", help="answer one question with citations")
+    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument("--audience", help="frame the answer for: " + ", ".join(AUDIENCES))
+    ask.add_argument("--history", type=Path, metavar="FILE", help="JSON list of earlier turns")
+    ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    ask.set_defaults(func=cmd_ask)
+
+    chat = subparsers.add_parser("chat", help="an interactive conversation (reads stdin)")
+    chat.add_argument("--audience", help="starting lens: " + ", ".join(AUDIENCES))
+    chat.set_defaults(func=cmd_chat)
+
+    sources = subparsers.add_parser("sources", help="list the documents of the knowledge base")
+    sources.set_defaults(func=cmd_sources)
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from ..embeddings import MiniLMEmbedder
+    from ..index import VectorIndex
+
+    settings = load_settings()
+    started = time.perf_counter()
+    index = VectorIndex(settings, MiniLMEmbedder(settings.embedding))
+    status = index.build(rebuild=args.rebuild, progress=progress_printer())
+    seconds = time.perf_counter() - started
+    print(
+        f"Indexed {status.documents} documents, {status.chunks} chunks "
+        f"(embedded {status.embedded}, removed {status.removed}) in {seconds:.1f} s "
+        f"-> {status.path}"
+    )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    history = read_history(args.history) if args.history else None
+    assistant = open_assistant()
+    answer = assistant.ask(args.question, history=history, audience=args.audience)
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        print(format_answer(answer))
+        print_notices(answer)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, stdin: IO[str] | None = None) -> int:
+    from ..assistant import validate_audience
+
+    stream = stdin or sys.stdin
+    interactive = stream.isatty()
+    audience: str | None = validate_audience(args.audience)
+    assistant = open_assistant()
+    history: list[dict[str, str]] = []
+    if interactive:
+        print(CHAT_HELP)
+    while True:
+        if interactive:
+            print(f"\n[{audience or 'all'}] you> ", end="", flush=True)
+        line = stream.readline()
+        if not line:
+            return 0
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("/"):
+            outcome = chat_command(text)
+            if outcome == "quit":
+                return 0
+            if outcome == "new":
+                history.clear()
+            elif outcome.startswith("audience:"):
+                audience = outcome.split(":", 1)[1] or None
+            continue
+        try:
+            answer = assistant.ask(text, history=history, audience=audience)
+        except InputError as exc:
+            print(f"error: {exc}")
+            continue
+        print(format_answer(answer))
+        print_notices(answer)
+        history += [
+            {"role": "user", "content": text},
+            {"role": "assistant", "content": answer.answer},
+        ]
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from ..corpus import load_corpus
+
+    settings = load_settings()
+    for doc in load_corpus(settings.corpus_dir):
+        print(f"{doc.doc_id}  [{doc.audience}]  {doc.title}")
+        for source in doc.sources:
+            where = f" <{source.url}>" if source.url else ""
+            publisher = f" ({source.publisher})" if source.publisher else ""
+            print(f"    source: {source.title}{publisher}{where}")
+    return 0
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def chat_command(text: str) -> str:
+    """'quit', 'new', 'audience:<key>' or 'help' for a slash command; prints feedback."""
+    name, _, value = text[1:].partition(" ")
+    name, value = name.lower(), value.strip().lower()
+    if name in {"quit", "exit", "q"}:
+        return "quit"
+    if name == "new":
+        print("Started a new conversation.")
+        return "new"
+    if name == "audience":
+        if value not in AUDIENCES:
+            print(f"error: unknown audience {value!r}: use one of {', '.join(AUDIENCES)}.")
+            return "help"
+        print(f"Audience set to {value}.")
+        return f"audience:{'' if value == 'all' else value}"
+    print(CHAT_HELP)
+    return "help"
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer text, then a numbered Sources list with title, section and quote."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines += ["", "Sources:"]
+        for citation in answer.citations:
+            lines.append(f"[{citation.marker}] {citation.title} / {citation.section}")
+            lines.append(f'    "{" ".join(citation.quote.split())}"')
+    return "\n".join(lines)
+
+
+def print_notices(answer: Answer) -> None:
+    for notice in answer.notices:
+        print(f"note: {notice}", file=sys.stderr)
+
+
+def read_history(path: Path) -> list[dict[str, Any]]:
+    """A JSON list of {"role", "content"} turns from a file; InputError when unusable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"Cannot read the history file {str(path)!r}: {exc.strerror}.") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(
+            f"The history file {str(path)!r} is not JSON: it must hold a list of "
+            '{"role": "user"|"assistant", "content": "..."} objects.'
+        ) from None
+    if not isinstance(data, list):
+        raise InputError(f"The history file {str(path)!r} must hold a JSON list of turns.")
+    return data
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, with a one-line error for a bad PRODAI_ variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"Setting {where!r} is invalid: {first['msg']}.") from None
+
+
+def open_assistant() -> Any:
+    from ..assistant import Assistant
+
+    return Assistant.from_settings(load_settings(), progress=progress_printer())
+
+
+def progress_printer(stream: IO[str] | None = None) -> Any:
+    """A progress callback that writes 'stage done/total' lines to stderr."""
+    out = stream or sys.stderr
+
+    def report(stage: str, done: int, total: int) -> None:
+        if out.isatty():
+            end = "\n" if done >= total else ""
+            print(f"\r{stage}: {done}/{total}", end=end, file=out, flush=True)
+        elif done >= total:
+            print(f"{stage}: {done}/{total}", file=out)
+
+    return report
+
+
+__all__ = [
+    "chat_command",
+    "cmd_ask",
+    "cmd_chat",
+    "cmd_index",
+    "cmd_sources",
+    "format_answer",
+    "read_history",
+    "register",
+]
