@@ -81,7 +81,6 @@ class PostgresAuditStore(SQLAuditStore):
         self._psycopg = _psycopg()
         self.url = url
         self.where = f"audit database {mask_url(url)!r}"
-        self.setting_hint = "PRODAI_AUDIT__DATABASE_URL"
         with self._conn() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             conn.execute(SCHEMA)

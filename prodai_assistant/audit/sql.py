@@ -37,7 +37,6 @@ class SQLAuditStore(BaseStore):
     """Connection pool, range filters and every query; subclasses supply the driver."""
 
     where: str = "audit store"  # how messages name this store (a path or a masked URL)
-    setting_hint: str = ""  # which setting to change when the store cannot be used
 
     def __init__(self, retention_days: int = 365) -> None:
         self.retention_days = retention_days

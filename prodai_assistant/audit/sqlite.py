@@ -65,7 +65,6 @@ class SQLiteAuditStore(SQLAuditStore):
         super().__init__(retention_days)
         self.path = Path(path)
         self.where = f"audit database {str(self.path)!r}"
-        self.setting_hint = "PRODAI_DATA_DIR"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
