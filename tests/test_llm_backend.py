@@ -465,7 +465,9 @@ def test_assistant_uses_the_llm_backend_from_settings(tmp_path) -> None:
         llm="openai:local-model",
         llm_options={"base_url": f"http://127.0.0.1:{port}/v1", "timeout_s": 5},
     )
-    assistant = Assistant.from_settings(settings, embedder=FakeEmbedder())
+    embedder = FakeEmbedder()
+    assistant = Assistant.from_settings(settings, embedder=embedder)
+    assert isinstance(assistant.backend, LLMBackend) and assistant.backend.embedder is embedder
     answer = assistant.ask("What are the four hallmarks of Production AI?")
     assert answer.backend == "llm" and answer.model == "openai:local-model"
     assert answer.notices[-1].startswith("The language model could not be reached")

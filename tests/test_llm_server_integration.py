@@ -121,14 +121,11 @@ def test_backend_streams_from_the_server_and_guards_the_answer(
 
 def test_assistant_answers_through_the_server(llama_server: LlamaServer, tmp_path: Path) -> None:
     from prodai_assistant.assistant import Assistant
-    from prodai_assistant.retrieval import Retriever
 
     settings = _settings(llama_server.base_url, data_dir=tmp_path, retrieval={"k": 2})
     embedder = FakeEmbedder()
     assistant = Assistant.from_settings(settings, embedder=embedder)
-    # The same backend the Assistant built from settings, with the embedder for the guard.
-    assistant.backend = make_llm_backend(settings, embedder=embedder)
-    assert isinstance(assistant.retriever, Retriever)
+    assert isinstance(assistant.backend, LLMBackend) and assistant.backend.embedder is embedder
     answer = assistant.ask("What are the four hallmarks of Production AI?")
     assert not answer.refused and answer.backend == "llm"
     assert len(answer.retrieved) == 2
