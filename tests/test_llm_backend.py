@@ -21,6 +21,7 @@ from prodai_assistant.answering.base import AnswerRequest, Composed
 from prodai_assistant.answering.llm import (
     LLMBackend,
     chat_model_kwargs,
+    compose_with_tokens,
     describe_failure,
     init_chat,
     install_hint,
@@ -142,6 +143,16 @@ def test_stream_yields_tokens_then_the_final_composed() -> None:
     assert all(c.quote in s.text for c, s in zip(final.citations, SOURCES, strict=True))
     assert [d.action for d in final.guard] == ["kept", "kept"]
     assert final.model == "openai:test-model" and final.notices == []
+
+
+def test_compose_with_tokens_passes_deltas_then_returns_the_final_answer() -> None:
+    backend, _ = _backend(_fake(GOOD))
+    tokens: list[str] = []
+    final = compose_with_tokens(backend, _request(), tokens.append)
+    assert "".join(tokens) == GOOD and [d.action for d in final.guard] == ["kept", "kept"]
+    canned = CannedBackend()  # no stream method: composes once, no tokens
+    assert compose_with_tokens(canned, _request(), tokens.append).answer == FALLBACK_TEXT
+    assert canned.calls == 1 and "".join(tokens) == GOOD
 
 
 def test_compose_returns_the_same_guarded_answer_as_stream() -> None:

@@ -259,6 +259,22 @@ class LLMBackend:
         )
 
 
+def compose_with_tokens(
+    backend: AnswerBackend, request: AnswerRequest, on_token: Callable[[str], None] | None = None
+) -> Composed:
+    """``backend.compose``, but passing text deltas to ``on_token`` when the backend streams."""
+    stream = getattr(backend, "stream", None)
+    if on_token is None or stream is None:
+        return backend.compose(request)
+    final: Composed | None = None
+    for item in stream(request):
+        if isinstance(item, Composed):
+            final = item
+        else:
+            on_token(item)
+    return final if final is not None else backend.compose(request)
+
+
 def source_chunks(request: AnswerRequest) -> list[Chunk]:
     """The retrieved chunks in rank order, each once: what the prompt numbers [1]..[n]."""
     seen: dict[str, Chunk] = {}
@@ -312,6 +328,7 @@ __all__ = [
     "GenerationTimeout",
     "LLMBackend",
     "chat_model_kwargs",
+    "compose_with_tokens",
     "describe_failure",
     "guard_notices",
     "init_chat",
