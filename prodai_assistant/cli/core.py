@@ -7,13 +7,17 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from ..config import Settings
 from ..errors import ConfigError, InputError
 from ..models import AUDIENCES, Answer
+
+if TYPE_CHECKING:
+    from ..assistant import Assistant
+    from ..embeddings import Embedder
 
 CHAT_HELP = (
     "Type a question. Commands: /audience all|ceo|cfo|cto|lob, /new (forget the conversation), "
@@ -46,12 +50,11 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from ..embeddings import MiniLMEmbedder
     from ..index import VectorIndex
 
     settings = load_settings()
     started = time.perf_counter()
-    index = VectorIndex(settings, MiniLMEmbedder(settings.embedding))
+    index = VectorIndex(settings, make_embedder(settings))
     status = index.build(rebuild=args.rebuild, progress=progress_printer())
     seconds = time.perf_counter() - started
     print(
@@ -192,10 +195,20 @@ def load_settings() -> Settings:
         raise ConfigError(f"Setting {where!r} is invalid: {first['msg']}.") from None
 
 
-def open_assistant() -> Any:
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder the commands use (tests substitute a fake here)."""
+    from ..embeddings import MiniLMEmbedder
+
+    return MiniLMEmbedder(settings.embedding)
+
+
+def open_assistant() -> Assistant:
     from ..assistant import Assistant
 
-    return Assistant.from_settings(load_settings(), progress=progress_printer())
+    settings = load_settings()
+    return Assistant.from_settings(
+        settings, embedder=make_embedder(settings), progress=progress_printer()
+    )
 
 
 def progress_printer(stream: IO[str] | None = None) -> Any:
