@@ -175,3 +175,11 @@ def test_best_quote_is_an_exact_substring(sentences: list[str], expected: str) -
 
 def test_best_quote_of_text_without_sentences() -> None:
     assert best_quote("   ", ["anything"]) == ""
+
+
+def test_quote_comes_from_kept_sentences_only(sources) -> None:
+    first = "The first hallmark of Production AI is that the system is deployed [1]."
+    invented = "A deployed system is live and serving twelve customers in a sandbox [1]."
+    result = guard_answer(f"{first} {invented}", sources, min_supported_fraction=0.0)
+    assert [d.action for d in result.decisions] == ["kept", "removed"]
+    assert result.citations[0].quote == DEPLOYED.split(" A deployed")[0]

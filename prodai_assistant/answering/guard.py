@@ -106,6 +106,7 @@ def _assemble(
     judged: list[_Judged], sources: Sequence[Chunk], mode: GuardMode, fraction: float
 ) -> GuardResult:
     renumber: dict[int, int] = {}
+    citing: dict[int, list[str]] = {}  # old marker -> the shown sentences that cite it
     pieces: list[str] = []
     decisions: list[GuardDecision] = []
     for j in judged:
@@ -115,11 +116,10 @@ def _assemble(
         shown = j.supporting or j.valid
         for m in shown:
             renumber.setdefault(m, len(renumber) + 1)
+            citing.setdefault(m, []).append(j.sentence.text)
         pieces.append(_render(j.sentence.text, [renumber[m] for m in shown], not j.supporting))
         decisions.append(_decision(j, "kept" if j.supporting else "flagged"))
-    citations = [
-        _citation(new, sources[old - 1], _citing(judged, old)) for old, new in renumber.items()
-    ]
+    citations = [_citation(new, sources[old - 1], citing[old]) for old, new in renumber.items()]
     return GuardResult(
         answer=" ".join(pieces),
         citations=citations,
@@ -165,10 +165,6 @@ def _render(text: str, markers: list[int], flagged: bool) -> str:
     tail = "".join(f"[{m}]" for m in markers)
     parts = [body.rstrip(), tail, UNVERIFIED if flagged else ""]
     return " ".join(p for p in parts if p) + (punct or ".")
-
-
-def _citing(judged: list[_Judged], marker: int) -> list[str]:
-    return [j.sentence.text for j in judged if marker in (j.supporting or j.valid)]
 
 
 def _citation(marker: int, chunk: Chunk, sentences: list[str]) -> Citation:
