@@ -15,7 +15,8 @@ EXAMPLES = {
         "uses. The ML platform team monitors drift and latency, retrains it monthly through "
         "our MLOps pipeline and is on call around the clock. Access is role-based and every "
         "decision is logged for audit. The finance director owns it. It saves about 9,000 "
-        "staff hours a year, which shows up in the shared-services budget every quarter."
+        "staff hours a year, and the savings show up in the shared-services budget every "
+        "quarter."
     ),
     "demo": (
         "We built a generative AI chatbot prototype for customer service in a sandbox. It "

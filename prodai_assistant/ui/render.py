@@ -21,7 +21,7 @@ VERDICT_LABELS = {
     "not_assessable": "Not assessable",
 }
 VERDICT_COLORS = {"production": "green", "demo": "orange", "not_assessable": "gray"}
-VERDICT_ICONS = {"production": "✅", "demo": "🧪", "not_assessable": "❔"}
+VERDICT_ICONS = {"production": "✅", "demo": ":material/science:", "not_assessable": "❔"}
 STATUS_ICONS = {"evidenced": "✅", "partial": "🟡", "missing": "⬜", "contradicted": "❌"}
 POLARITY_STYLES = {
     "positive": "background-color:#c8f2d0;color:#0b3d17;border-radius:3px;padding:0 2px;",

@@ -1,0 +1,54 @@
+"""Operations: what the audit trail says about use, speed, refusals, feedback and verdicts."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from prodai_assistant.ui import charts, operations, trail
+
+st.title("Operations")
+st.caption(
+    "From the audit trail every answer and assessment is written to. The assistant says "
+    "Production AI is governed and measured; this page is where it shows its own figures."
+)
+
+today = dt.datetime.now(dt.UTC).date()
+picked = st.date_input(
+    "Period (UTC)", value=(today - dt.timedelta(days=29), today), max_value=today
+)
+since, until = operations.period(picked, today)
+stats = trail.stats(since, until)
+
+if stats is None:
+    st.info("The audit trail is not installed, so there are no operations figures to show.")
+elif stats.total == 0:
+    st.info("Nothing was recorded in this period yet. Ask a question or assess a project first.")
+else:
+    cols = st.columns(5)
+    for col, (label, value) in zip(cols, operations.headline(stats), strict=True):
+        col.metric(label, value)
+    st.altair_chart(
+        charts.volume_chart(pd.DataFrame([d.model_dump() for d in stats.volume_per_day])),
+        width="stretch",
+    )
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Most frequent refused questions**")
+        if stats.top_refused:
+            st.dataframe(
+                pd.DataFrame([r.model_dump() for r in stats.top_refused]),
+                hide_index=True,
+                width="stretch",
+            )
+        else:
+            st.caption("No refusals in this period.")
+    with right:
+        mix = operations.verdict_mix(stats)
+        if len(mix):
+            st.altair_chart(
+                charts.bar_chart(mix, "verdict", "projects", title="Verdict mix", color="verdict"),
+                width="stretch",
+            )
+        else:
+            st.caption("No assessments in this period.")

@@ -1,0 +1,314 @@
+"""The app's other pages (assess, portfolio, knowledge base, evaluation, operations) via AppTest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from prodai_assistant.audit import MemoryAuditStore, open_audit_store
+from prodai_assistant.config import Settings
+from prodai_assistant.testing import FakeAssistant
+from prodai_assistant.ui import examples, services, trail
+from prodai_assistant.ui.pages import __file__ as pages_init
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = Path(pages_init).parent.relative_to(Path(APP).parent)
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_assistant() -> Iterator[None]:
+    services.set_assistant_factory(None)
+    yield
+    services.set_assistant_factory(None)
+
+
+def open_page(
+    tmp_path: Path, page: str, fake: FakeAssistant | None = None, store: object | None = None
+) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[services.ASSISTANT_KEY] = fake or FakeAssistant()
+    at.session_state[services.AUDIT_KEY] = store if store is not None else MemoryAuditStore()
+    at.session_state[services.SETTINGS_KEY] = Settings(data_dir=tmp_path / "data")
+    at.run()
+    at.switch_page(str(PAGES / f"{page}.py")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+# --- assess one project -----------------------------------------------------------------------
+
+
+def test_assess_example_shows_the_full_scorecard(tmp_path: Path) -> None:
+    store = MemoryAuditStore()
+    at = click(open_page(tmp_path, "classify", store=store), "Example: in production")
+    assert at.text_area[0].value == examples.EXAMPLES["production"]
+    click(at, "Assess")
+    values = metrics(at)
+    assert set(values) == {"Verdict", "Confidence", "Maturity"}
+    assert any(
+        m.value.startswith(":green-badge[") or ":green-badge" in m.value for m in at.markdown
+    )
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Criterion", "Group", "Status", "Evidence", "Why"]
+    assert len(table) == 4
+    highlighted = [m.value for m in at.markdown if m.proto.allow_html]
+    assert len(highlighted) == 1 and highlighted[0].count("<mark") >= 4
+    labels = [d.label for d in at.get("download_button")]
+    assert labels == ["Download scorecard (Markdown)", "Download scorecard (JSON)"]
+    assert [r.kind for r in store.list()] == ["classify"]
+
+
+def test_assess_demo_example_gets_the_demo_verdict(tmp_path: Path) -> None:
+    at = click(open_page(tmp_path, "classify"), "Example: still a demo")
+    click(at, "Assess")
+    assert metrics(at)["Verdict"] == "Still a demo"
+    assert any("Gaps" in m.value for m in at.markdown)
+
+
+def test_assess_empty_text_is_a_friendly_error_and_clears_old_result(tmp_path: Path) -> None:
+    at = click(open_page(tmp_path, "classify"), "Example: in production")
+    click(at, "Assess")
+    at.text_area[0].set_value("   ")
+    click(at, "Assess")
+    assert [e.value for e in at.error] == [
+        "The description is empty; type some text and try again."
+    ]
+    assert not at.metric
+
+
+def test_assess_over_long_text_names_the_limit(tmp_path: Path) -> None:
+    at = open_page(tmp_path, "classify", FakeAssistant(max_chars=100))
+    at.text_area[0].set_value("live in production " * 20)
+    click(at, "Assess")
+    assert "the limit is 100" in at.error[0].value
+
+
+def test_stakeholder_notes_put_the_chosen_lens_first(tmp_path: Path) -> None:
+    at = open_page(tmp_path, "classify")
+    at.selectbox(key=services.LENS_KEY).set_value("cto").run()
+    click(at, "Example: in production")
+    click(at, "Assess")
+    notes = [m.value for m in at.markdown if m.value.startswith("**") and ":** Note for" in m.value]
+    assert notes[0].startswith("**CTO:**")
+
+
+# --- portfolio --------------------------------------------------------------------------------
+
+PORTFOLIO = (
+    "Project,Summary,Owner\n"
+    f'Invoices,"{examples.EXAMPLES["production"]}",Finance\n'
+    f'Chatbot,"{examples.EXAMPLES["demo"]}",Service\n'
+    "Empty,,Nobody\n"
+).encode()
+
+
+def picker(at: AppTest, what: str):  # type: ignore[no-untyped-def]
+    return next(s for s in at.main.selectbox if s.label == f"Column with the project {what}")
+
+
+def upload(at: AppTest, data: bytes, name: str = "projects.csv") -> AppTest:
+    at.file_uploader[0].set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_portfolio_upload_guesses_columns_assesses_and_charts(tmp_path: Path) -> None:
+    store = MemoryAuditStore()
+    at = upload(open_page(tmp_path, "portfolio", store=store), PORTFOLIO)
+    assert picker(at, "description").value == "Summary"
+    assert picker(at, "name").value == "Project"
+    click(at, "Assess 3 projects")
+    results = at.dataframe[-1].value
+    assert results["project"].tolist() == ["Invoices", "Chatbot", "Empty"]
+    assert results["verdict"].tolist()[:2] == ["production", "demo"]
+    assert results["error"].tolist()[2] == "The description is empty."
+    assert metrics(at) == {
+        "Projects assessed": "2",
+        "Production AI": "1",
+        "Still a demo": "1",
+        "Could not assess": "1",
+    }
+    assert len(at.get("vega_lite_chart")) == 2
+    assert "Download results (CSV)" in [d.label for d in at.get("download_button")]
+    assert len(store.list(kind="classify")) == 2
+
+
+def test_portfolio_results_survive_a_rerun_but_not_a_column_change(tmp_path: Path) -> None:
+    at = click(upload(open_page(tmp_path, "portfolio"), PORTFOLIO), "Assess 3 projects")
+    at.run()
+    assert "Projects assessed" in metrics(at)
+    picker(at, "description").set_value("Owner").run()
+    assert "Projects assessed" not in metrics(at)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty"),
+        (b"name,description\nA,B,C\n", "Row 2 has 3 cells but the header names 2 columns"),
+        (b"\x00\x01binary\x00" * 100, "looks binary"),
+        (b"name,description\n", "no projects"),
+    ],
+)
+def test_portfolio_bad_files_get_clear_messages(tmp_path: Path, data: bytes, message: str) -> None:
+    at = upload(open_page(tmp_path, "portfolio"), data)
+    assert len(at.error) == 1 and message in at.error[0].value
+    assert not [b for b in at.button if b.label.startswith("Assess")]
+
+
+def test_portfolio_legacy_encoding_is_read_with_a_notice(tmp_path: Path) -> None:
+    data = "name,description\nCafé,Déjà live in production\n".encode("cp1252")
+    at = upload(open_page(tmp_path, "portfolio"), data)
+    assert any("Windows-1252" in i.value for i in at.info)
+    assert at.dataframe[0].value.iloc[0]["name"] == "Café"
+
+
+def test_portfolio_ten_thousand_rows_run_with_a_progress_bar(tmp_path: Path) -> None:
+    rows = "".join(f"p{i},live in production with savings\n" for i in range(10_000))
+    at = upload(
+        open_page(tmp_path, "portfolio", store=MemoryAuditStore()),
+        f"name,description\n{rows}".encode(),
+    )
+    at.button[-1].click().run(timeout=300)
+    assert not at.exception
+    assert metrics(at)["Projects assessed"] == "10,000"
+
+
+# --- knowledge base ---------------------------------------------------------------------------
+
+
+def test_knowledge_base_lists_documents_and_filters(tmp_path: Path) -> None:
+    fake = FakeAssistant()
+    at = open_page(tmp_path, "knowledge", fake)
+    titles = [d.title for d in fake.documents()]
+    assert at.dataframe[0].value["Document"].tolist() == titles
+    assert len([e for e in at.expander if e.label.startswith("**")]) == len(titles)
+    at.text_input[0].set_value("cfo").run()
+    assert at.dataframe[0].value["Document"].tolist() == ["Production AI for the CFO"]
+    at.text_input[0].set_value("nothing-matches-this").run()
+    assert "No document matches that filter." in [i.value for i in at.info]
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+
+def test_evaluation_without_a_report_explains_how_to_make_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    at = open_page(tmp_path, "evaluation")
+    assert "No eval report yet" in at.info[0].value and "prodai eval" in at.info[0].value
+
+
+def test_evaluation_shows_gates_and_charts_from_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "data" / "eval"
+    folder.mkdir(parents=True)
+    report = {
+        "backend": "extractive", "passed": True, "metrics": {"mrr": 0.9},
+        "gates": [{"metric": "mrr", "kind": "gate", "value": 0.9, "op": ">=", "threshold": 0.85,
+                   "passed": True, "failing_items": []}],
+        "counts": {"qa_items": 80, "classification_items": 40},
+        "confusion": {"demo": {"demo": 3}}, "timings": {"total_s": 61.2},
+    }  # fmt: skip
+    (folder / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    (folder / "report.html").write_text("<html><body>full report</body></html>", encoding="utf-8")
+    at = open_page(tmp_path, "evaluation")
+    assert metrics(at) == {
+        "QA items": "80",
+        "Classification items": "40",
+        "Checks passed": "1 / 1",
+        "Run time": "61 s",
+    }
+    assert any(":green-badge[" in m.value and "All gates pass" in m.value for m in at.markdown)
+    assert len(at.get("vega_lite_chart")) == 2
+    assert (
+        at.get("iframe")
+        or at.get("html")
+        or any(e.label == "Full HTML report" for e in at.expander)
+    )
+
+
+def test_evaluation_damaged_report_is_a_friendly_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "artifacts" / "eval"
+    folder.mkdir(parents=True)
+    (folder / "report.json").write_text("{broken", encoding="utf-8")
+    at = open_page(tmp_path, "evaluation")
+    assert "cannot be read" in at.error[0].value and "prodai eval" in at.error[0].value
+
+
+# --- operations -------------------------------------------------------------------------------
+
+
+def test_operations_is_graceful_when_nothing_was_recorded(tmp_path: Path) -> None:
+    at = open_page(tmp_path, "operations")
+    assert "Nothing was recorded in this period yet" in at.info[0].value
+
+
+def test_operations_shows_figures_after_use(tmp_path: Path) -> None:
+    store = MemoryAuditStore()
+    at = open_page(tmp_path, "chat", store=store)
+    at.chat_input[0].set_value("What does the CFO see in the P&L?").run()
+    at.feedback[0].set_value(1).run()
+    at.chat_input[0].set_value("What is the weather in Paris?").run()
+    at.switch_page(str(PAGES / "classify.py")).run()
+    click(click(at, "Example: still a demo"), "Assess")
+    at.switch_page(str(PAGES / "operations.py")).run()
+    assert not at.exception
+    values = metrics(at)
+    assert values["Records"] == "3"
+    assert values["Refusal rate"] == "50%"
+    assert values["Positive feedback"] == "100%"
+    refused = at.dataframe[0].value
+    assert refused.to_dict("records") == [{"question": "what is the weather in paris", "count": 1}]
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_operations_without_the_audit_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(trail, "audit_available", lambda: False)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[services.ASSISTANT_KEY] = FakeAssistant()
+    at.session_state[services.SETTINGS_KEY] = Settings(data_dir=tmp_path / "data")
+    at.run()
+    at.switch_page(str(PAGES / "operations.py")).run()
+    assert "audit trail is not installed" in at.info[0].value
+    assert not at.exception
+
+
+def test_feedback_is_stored_durably_in_the_default_sqlite_store(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[services.ASSISTANT_KEY] = FakeAssistant()
+    at.session_state[services.SETTINGS_KEY] = settings
+    at.run()
+    at.chat_input[0].set_value("What does the CFO see in the P&L?").run()
+    at.feedback[0].set_value(1).run()
+    assert not at.exception
+    reopened = open_audit_store(settings)  # a second connection, as after a restart
+    try:
+        (record,) = reopened.list()
+        assert record.question == "What does the CFO see in the P&L?"
+        assert [f.score for f in reopened.feedback_for(record.id)] == [1]
+    finally:
+        reopened.close()
