@@ -1,0 +1,196 @@
+"""End to end in a real browser: `streamlit run app.py` headless on loopback, driven with Debian's
+Chromium through Playwright. Cold start (empty data dir, so the index is built) to first answer is
+measured and printed; screenshots go to artifacts/screenshots/.
+
+Needs /usr/bin/chromium (`make system-deps` installs it). Never runs `playwright install`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+REPO = Path(__file__).resolve().parent.parent
+SHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+START_TIMEOUT_S = 120
+ANSWER_TIMEOUT_MS = 300_000  # the first answer waits for the index build on a cold data dir
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="/usr/bin/chromium is absent: run `make system-deps` (apt-get install chromium)",
+    ),
+]
+
+
+@dataclass
+class Server:
+    url: str
+    started: float
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_healthy(server: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"streamlit exited early:\n{server.log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit was not healthy within {START_TIMEOUT_S}s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    log = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PRODAI_")},
+        "PRODAI_DATA_DIR": str(data_dir),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+    }
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    started = time.monotonic()
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=sink, stderr=sink)
+    srv = Server(f"http://127.0.0.1:{port}", started, process, log)
+    try:
+        wait_healthy(srv)
+        yield srv
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser: object, server: Server):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page.set_default_timeout(60_000)
+    page.goto(server.url)
+    page.get_by_test_id("stChatInputTextArea").wait_for()
+    return page
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_chat_then_classify_in_a_real_browser(browser: object, server: Server) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = new_page(browser, server)
+    ask(page, "What are the four hallmarks of Production AI?")
+    messages = page.get_by_test_id("stChatMessage")
+    citation = page.get_by_test_id("stExpander").filter(has_text="[1]").first
+    citation.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    first_answer_s = time.monotonic() - server.started
+    print(f"\nstreamlit run -> first answer with citation: {first_answer_s:.1f} s (cold data dir)")
+    assert messages.count() == 2
+    assert "hallmark" in messages.nth(1).inner_text().lower()
+    page.get_by_test_id("stFeedback").first.wait_for()
+    page.screenshot(path=str(SHOTS / "chat.png"))
+
+    citation.locator("summary").click()
+    citation.locator("blockquote").first.wait_for()
+    assert citation.locator("blockquote").first.inner_text().strip()
+    page.screenshot(path=str(SHOTS / "chat-citation.png"))
+
+    started = time.monotonic()
+    ask(page, "And how should the CFO think about it?")
+    page.get_by_test_id("stChatMessage").nth(3).wait_for()
+    page.get_by_test_id("stFeedback").nth(1).wait_for()
+    print(f"warm follow-up answer: {time.monotonic() - started:.1f} s")
+    assert "cfo" in messages.nth(3).inner_text().lower()
+
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="Assess a project").click()
+    page.get_by_role("button", name="Example: in production").click()
+    page.get_by_role("button", name="Assess").click()
+    verdict = page.get_by_test_id("stMetric").filter(has_text="Verdict")
+    error = page.get_by_test_id("stAlertContentError")
+    verdict.or_(error).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert error.count() == 0, error.first.inner_text()
+    assert page.locator("mark").count() >= 3
+    value = verdict.get_by_test_id("stMetricValue").inner_text()
+    assert value in {"Production AI", "Still a demo", "Not assessable"}
+    page.screenshot(path=str(SHOTS / "classify.png"), full_page=True)
+
+
+def test_sessions_are_isolated_and_html_stays_inert(browser: object, server: Server) -> None:
+    first, second = new_page(browser, server), new_page(browser, server)
+    payload = '<img src=x onerror="window.__pwned=1"> What is Production AI?'
+    ask(first, payload)
+    first.get_by_test_id("stChatMessage").nth(1).wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert first.evaluate("window.__pwned === undefined")
+    assert "<img src=x" in first.get_by_test_id("stChatMessage").first.inner_text()
+    second.reload()
+    second.get_by_test_id("stChatInputTextArea").wait_for()
+    assert second.get_by_test_id("stChatMessage").count() == 0
+    second.close()
+    first.close()
+
+
+def test_knowledge_evaluation_and_operations_pages_render(browser: object, server: Server) -> None:
+    page = new_page(browser, server)
+    for title, shot in [
+        ("Portfolio review", "portfolio.png"),
+        ("Knowledge base", "knowledge.png"),
+        ("Evaluation", "evaluation.png"),
+        ("Operations", "operations.png"),
+    ]:
+        page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
+        page.get_by_role("heading", name=title).first.wait_for()
+        page.wait_for_timeout(800)  # let charts finish drawing before the screenshot
+        assert page.get_by_test_id("stException").count() == 0
+        page.screenshot(path=str(SHOTS / shot), full_page=True)
+    page.close()
