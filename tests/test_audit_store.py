@@ -371,3 +371,17 @@ def test_open_audit_store_picks_postgres_from_the_url(pg_url: str, tmp_path: Pat
         store.close()
         _wipe_postgres(pg_url)
     assert not (tmp_path / "audit.sqlite3").exists()
+
+
+def test_prune_leaves_no_open_gate_on_its_own_connection(
+    sql_store: tuple[AuditStore, RawExecute],
+) -> None:
+    store, _ = sql_store
+    assert isinstance(store, sql_module.SQLAuditStore)
+    kept = make(age=timedelta(days=400))
+    store.record(kept)
+    store.prune(NOW - timedelta(days=500))
+    # The pool hands back the connection prune just used: its permission must have ended.
+    with pytest.raises(AuditError, match="append-only"), store._conn() as conn:
+        conn.execute("DELETE FROM audit_records")
+    assert store.get(kept.id) == kept

@@ -39,7 +39,7 @@ class AuditStore(Protocol):
         limit: int | None = None,
         kind: RecordKind | None = None,
     ) -> _Records:
-        """Records in ``[since, until)``, newest first."""
+        """Records in ``[since, until)``, newest first, at most ``limit`` (default 1000)."""
         ...
 
     def count(self, since: datetime | None = None, until: datetime | None = None) -> int: ...
