@@ -212,7 +212,8 @@ def _plan_hallmarks(request: AnswerRequest, asked: frozenset[str]) -> list[Point
         key = HALLMARK_KEYS[int(focus.split(":")[1]) - 1]
         chunk = section_chunk(lib, "four-hallmarks", key)
         if chunk is not None:
-            return _section_then_pool(request, chunk, asked, label=f"{chunk.section}:")
+            label = f"{chunk.section}:"
+            return _section_then_pool(request, chunk, asked, label=label, max_units=4)
     return _structured(doc_chunks(lib, "four-hallmarks"), asked)
 
 
