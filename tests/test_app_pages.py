@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from prodai_assistant.audit import MemoryAuditStore, open_audit_store
+from prodai_assistant.audit import AuditRecord, MemoryAuditStore, open_audit_store
 from prodai_assistant.config import Settings
+from prodai_assistant.errors import AuditError
 from prodai_assistant.testing import FakeAssistant
 from prodai_assistant.ui import examples, services, trail
 from prodai_assistant.ui.pages import __file__ as pages_init
@@ -145,6 +146,22 @@ def test_portfolio_upload_guesses_columns_assesses_and_charts(tmp_path: Path) ->
     assert len(at.get("vega_lite_chart")) == 2
     assert "Download results (CSV)" in [d.label for d in at.get("download_button")]
     assert len(store.list(kind="classify")) == 2
+
+
+class ReadOnlyStore(MemoryAuditStore):
+    """An audit store that refuses writes, as a read-only data directory would."""
+
+    def record(self, record: AuditRecord) -> str:
+        raise AuditError("the audit database is read-only")
+
+
+def test_portfolio_audit_failure_is_one_warning_and_results_still_show(tmp_path: Path) -> None:
+    at = upload(open_page(tmp_path, "portfolio", store=ReadOnlyStore()), PORTFOLIO)
+    click(at, "Assess 3 projects")
+    assert [w.value for w in at.warning] == [
+        "This result was not recorded in the audit trail: 2 rows failed to record"
+    ]
+    assert metrics(at)["Projects assessed"] == "2"
 
 
 def test_portfolio_results_survive_a_rerun_but_not_a_column_change(tmp_path: Path) -> None:

@@ -121,6 +121,19 @@ def new_page(browser: object, server: Server):  # type: ignore[no-untyped-def]
     return page
 
 
+def settle(page, quiet_ms: int = 1200) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page stops changing (Streamlit streams elements in over a websocket)."""
+    last, stable_since = -1, time.monotonic()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        size = page.evaluate("() => document.body.innerHTML.length")
+        if size != last:
+            last, stable_since = size, time.monotonic()
+        elif (time.monotonic() - stable_since) * 1000 >= quiet_ms:
+            return
+        page.wait_for_timeout(200)
+
+
 def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
@@ -139,6 +152,7 @@ def test_chat_then_classify_in_a_real_browser(browser: object, server: Server) -
     assert messages.count() == 2
     assert "hallmark" in messages.nth(1).inner_text().lower()
     page.get_by_test_id("stFeedback").first.wait_for()
+    settle(page)
     page.screenshot(path=str(SHOTS / "chat.png"))
 
     citation.locator("summary").click()
@@ -160,6 +174,7 @@ def test_chat_then_classify_in_a_real_browser(browser: object, server: Server) -
     error = page.get_by_test_id("stAlertContentError")
     verdict.or_(error).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     assert error.count() == 0, error.first.inner_text()
+    settle(page)
     assert page.locator("mark").count() >= 3
     value = verdict.get_by_test_id("stMetricValue").inner_text()
     assert value in {"Production AI", "Still a demo", "Not assessable"}
@@ -182,15 +197,17 @@ def test_sessions_are_isolated_and_html_stays_inert(browser: object, server: Ser
 
 def test_knowledge_evaluation_and_operations_pages_render(browser: object, server: Server) -> None:
     page = new_page(browser, server)
-    for title, shot in [
-        ("Portfolio review", "portfolio.png"),
-        ("Knowledge base", "knowledge.png"),
-        ("Evaluation", "evaluation.png"),
-        ("Operations", "operations.png"),
+    shown = '[data-testid="stMetric"], [data-testid="stAlert"]'  # figures, or "nothing yet"
+    for title, ready, shot in [
+        ("Portfolio review", '[data-testid="stFileUploaderDropzone"]', "portfolio.png"),
+        ("Knowledge base", '[data-testid="stDataFrame"]', "knowledge.png"),
+        ("Evaluation", shown, "evaluation.png"),
+        ("Operations", shown, "operations.png"),
     ]:
         page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
         page.get_by_role("heading", name=title).first.wait_for()
-        page.wait_for_timeout(800)  # let charts finish drawing before the screenshot
+        page.locator(ready).first.wait_for()
+        settle(page)
         assert page.get_by_test_id("stException").count() == 0
         page.screenshot(path=str(SHOTS / shot), full_page=True)
     page.close()

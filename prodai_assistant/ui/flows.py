@@ -87,6 +87,7 @@ def assess_portfolio(
     st.session_state.pop(PORTFOLIO_RESULT_KEY, None)
     assistant = services.assistant()
     session_id = services.conversation().session_id
+    auditing = trail.store() is not None
     unrecorded = 0
 
     def classify(description: str) -> Assessment:
@@ -97,7 +98,8 @@ def assess_portfolio(
         record_id = trail.record_assessment(
             description, assessment, session_id=session_id, latency_ms=latency, quiet=True
         )
-        unrecorded += record_id is None and trail.store() is not None
+        if auditing and record_id is None:
+            unrecorded += 1
         return assessment
 
     bar = st.progress(0.0, text="Assessing…")

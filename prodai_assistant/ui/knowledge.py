@@ -36,12 +36,17 @@ def overview(documents: Sequence[Document]) -> list[dict[str, str | int]]:
         {
             "Document": doc.title,
             "Audience": AUDIENCE_LABELS[doc.audience],
-            "Topic": doc.topic,
+            "Topic": topic_label(doc),
             "Sections": len(sections(doc)),
             "Sources": len(doc.sources),
         }
         for doc in documents
     ]
+
+
+def topic_label(doc: Document) -> str:
+    """'bottom_line' -> 'bottom line'; no topic -> 'general'."""
+    return doc.topic.replace("_", " ") or "general"
 
 
 def body_without_title(doc: Document) -> str:
@@ -61,4 +66,11 @@ def sources_markdown(doc: Document) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["body_without_title", "filter_documents", "overview", "sections", "sources_markdown"]
+__all__ = [
+    "body_without_title",
+    "filter_documents",
+    "overview",
+    "sections",
+    "sources_markdown",
+    "topic_label",
+]

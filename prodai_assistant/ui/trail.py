@@ -64,9 +64,10 @@ def record_answer(
     answer: Answer, *, session_id: str, history: list[dict[str, str]], latency_ms: float
 ) -> str | None:
     """Store the record of one ask; its id, or None (with a warning shown) when that failed."""
-    from ..audit import record_from_answer
 
     def build() -> AuditRecord:
+        from ..audit import record_from_answer
+
         return record_from_answer(
             answer,
             settings=services.settings(),
@@ -88,9 +89,10 @@ def record_assessment(
     quiet: bool = False,
 ) -> str | None:
     """Store the record of one classify; its id, or None (with a warning unless ``quiet``)."""
-    from ..audit import record_from_assessment
 
     def build() -> AuditRecord:
+        from ..audit import record_from_assessment
+
         return record_from_assessment(
             description,
             assessment,

@@ -14,12 +14,12 @@ st.caption(
 documents = services.assistant().documents()
 query = st.text_input("Filter by title, topic or text", placeholder="e.g. CFO, xOps, pilot")
 shown = knowledge.filter_documents(documents, query)
-st.dataframe(knowledge.overview(shown), hide_index=True, width="stretch")
+st.dataframe(knowledge.overview(shown), hide_index=True, width="stretch", height="content")
 if not shown:
     st.info("No document matches that filter.")
 for doc in shown:
     with st.expander(
-        f"**{doc.title}** · {AUDIENCE_LABELS[doc.audience]} · {doc.topic or 'general'}"
+        f"**{doc.title}** · {AUDIENCE_LABELS[doc.audience]} · {knowledge.topic_label(doc)}"
     ):
         st.markdown(knowledge.body_without_title(doc))
         if doc.sources:
