@@ -28,7 +28,7 @@ from .models import (
     ScoredChunk,
     Turn,
 )
-from .routing import Route, evidence_refusal, route
+from .routing import Route, asks_about_own_project, evidence_refusal, route
 from .text import clean_input, looks_binary, tokenize
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ class ProjectClassifier(Protocol):
 
 
 REBUILT_NOTICE = "The index was rebuilt because it was damaged."
+ASSESS_HINT = (
+    "To judge your own project, paste a short description of it (what the AI does, where it "
+    "runs, who owns it, what it measurably changed) and I will classify it criterion by criterion."
+)
 MAX_HISTORY_TURNS = 20
 VERDICT_LABELS = {
     "production": "Production AI",
@@ -173,7 +177,7 @@ class Assistant:
             model=composed.model,
             retrieved=[to_retrieved(s) for s in scored],
             guard=composed.guard,
-            notices=[*self._notices, *composed.notices],
+            notices=[*self._notices, *composed.notices, *_hints(text, composed)],
         )
 
     def _search_and_compose(
@@ -231,7 +235,7 @@ class Assistant:
         with self._classifier_lock:
             if self._classifier is None:
                 try:
-                    from .classifier import Classifier  # type: ignore[attr-defined]
+                    from .classifier import Classifier
                 except ImportError as exc:
                     raise ModelUnavailableError(
                         "The project classifier is not installed in this build: "
@@ -242,6 +246,10 @@ class Assistant:
                 )
             classifier: ProjectClassifier = self._classifier
             return classifier
+
+
+def _hints(question: str, composed: Composed) -> list[str]:
+    return [ASSESS_HINT] if not composed.refused and asks_about_own_project(question) else []
 
 
 @dataclass(frozen=True)

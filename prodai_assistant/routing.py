@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .models import Audience, Intent, ScoredChunk
-from .text import content_words, tokenize
+from .text import content_words, split_sentences, tokenize
 
 
 @dataclass(frozen=True)
@@ -422,11 +422,28 @@ def _sentence(text: str) -> str:
 
 def _is_project_description(text: str) -> bool:
     """Pasted project descriptions go to the classifier, not to retrieval."""
+    if is_single_question(text):
+        return False  # "How do we explain our pilot to the board?" asks, it does not describe
     try:
-        from .classifier import looks_like_project_description  # type: ignore[attr-defined]
+        from .classifier import looks_like_project_description
     except ImportError:
         return looks_like_description(text)
     return bool(looks_like_project_description(text))
+
+
+OWN_PROJECT = re.compile(
+    r"\b(is|are)\s+(our|my|this|it)\b.{0,60}\b(demo|production|pilot|real)\b", re.IGNORECASE
+)
+
+
+def asks_about_own_project(text: str) -> bool:
+    """'Is our chatbot a demo?' without a description: the classifier could answer better."""
+    return bool(OWN_PROJECT.search(text))
+
+
+def is_single_question(text: str) -> bool:
+    """One sentence that ends with a question mark."""
+    return text.rstrip().endswith("?") and len(split_sentences(text)) <= 1
 
 
 def looks_like_description(text: str) -> bool:
@@ -455,7 +472,8 @@ def evidence_refusal(
     if best_dense is not None and best_dense < min_dense:
         return "no_evidence"
     asked = {w for w in content_words(question) if w not in GENERIC_WORDS}
-    shared = any(
+    # A domain word counts as support: "Is our chatbot a demo?" needs no chunk saying "chatbot".
+    shared = bool(asked & DOMAIN_WORDS) or any(
         asked & set(content_words(s.chunk.text + " " + s.chunk.section)) for s in retrieved
     )
     if asked and not shared:
@@ -480,11 +498,13 @@ def unknown_specifics(question: str, vocabulary: frozenset[str]) -> list[str]:
 
 __all__ = [
     "Route",
+    "asks_about_own_project",
     "classify_intent",
     "detect_audience",
     "evidence_refusal",
     "in_domain",
     "is_follow_up",
+    "is_single_question",
     "looks_like_description",
     "resolve_history",
     "rewrite_follow_up",

@@ -13,6 +13,7 @@ import pytest
 from prodai_assistant import Assistant
 from prodai_assistant.answering import refusal_text
 from prodai_assistant.assistant import (
+    ASSESS_HINT,
     REBUILT_NOTICE,
     assessment_summary,
     validate_audience,
@@ -131,6 +132,12 @@ def test_refusals_are_fixed_and_uncited(assistant: Assistant, question: str, rea
     assert (answer.refused, answer.intent, answer.refusal_reason) == (True, "out_of_scope", reason)
     assert answer.answer == refusal_text(reason)
     assert answer.citations == []
+
+
+def test_own_project_question_is_answered_with_a_hint(assistant: Assistant) -> None:
+    answer = assistant.ask("Is our chatbot a demo?")
+    assert not answer.refused and ASSESS_HINT in answer.notices
+    assert ASSESS_HINT not in assistant.ask("What is a demo?").notices
 
 
 def test_greeting_is_help_not_a_refusal(assistant: Assistant) -> None:

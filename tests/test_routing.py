@@ -6,11 +6,13 @@ import pytest
 
 from prodai_assistant.models import Chunk, ScoredChunk
 from prodai_assistant.routing import (
+    asks_about_own_project,
     classify_intent,
     detect_audience,
     evidence_refusal,
     in_domain,
     is_follow_up,
+    is_single_question,
     looks_like_description,
     resolve_history,
     rewrite_follow_up,
@@ -267,6 +269,32 @@ DESCRIPTION = (
 )
 
 
+def test_a_description_goes_to_assessment() -> None:
+    assert route(DESCRIPTION).intent == "assessment"
+    assert route(f"Is this production? {DESCRIPTION}").intent == "assessment"
+
+
+def test_a_long_first_person_question_is_not_a_description() -> None:
+    question = (
+        "How do we explain our AI pilot to the board when our model is deployed in one region?"
+    )
+    assert is_single_question(question)
+    assert route(question).intent == "stakeholder"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Is our chatbot a demo?", True),
+        ("Is this really production AI?", True),
+        ("Are our models in production yet?", True),
+        ("What is a demo?", False),
+    ],
+)
+def test_asks_about_own_project(text: str, expected: bool) -> None:
+    assert asks_about_own_project(text) is expected
+
+
 def test_description_heuristic() -> None:
     assert looks_like_description(DESCRIPTION)
     assert not looks_like_description("Is our chatbot production or a demo?")
@@ -290,6 +318,7 @@ VOCAB = frozenset({"roi", "production", "ai", "gartner", "2022", "54"})
         ("What is the ROI?", [], None, "no_evidence"),
         ("What is the ROI?", [scored("ROI shows in the P&L.")], 0.1, "no_evidence"),
         ("How do tariffs affect AI?", [scored("ROI shows in the P&L.")], 0.5, "no_evidence"),
+        ("Is our chatbot a demo?", [scored("A demo is not production.")], 0.5, None),
         ("What did Gartner find in 2022?", [scored("Gartner found 54% in 2022.")], 0.6, None),
         (
             "What is the ROI of Pythian's consulting services in 2019?",
