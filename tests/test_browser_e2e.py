@@ -8,6 +8,7 @@ Needs /usr/bin/chromium (`make system-deps` installs it). Never runs `playwright
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -105,7 +106,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # only when the browser tests really run
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -130,6 +131,7 @@ def settle(page, quiet_ms: int = 1200) -> None:  # type: ignore[no-untyped-def]
         if size != last:
             last, stable_since = size, time.monotonic()
         elif (time.monotonic() - stable_since) * 1000 >= quiet_ms:
+            page.evaluate("() => document.fonts.ready.then(() => true)")  # icon font loaded
             return
         page.wait_for_timeout(200)
 
@@ -141,6 +143,8 @@ def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_chat_then_classify_in_a_real_browser(browser: object, server: Server) -> None:
+    from playwright.sync_api import expect
+
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = new_page(browser, server)
     ask(page, "What are the four hallmarks of Production AI?")
@@ -169,6 +173,8 @@ def test_chat_then_classify_in_a_real_browser(browser: object, server: Server) -
 
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Assess a project").click()
     page.get_by_role("button", name="Example: in production").click()
+    expect(page.get_by_label("Project description")).to_have_value(re.compile("invoice"))
+    settle(page)
     page.get_by_role("button", name="Assess").click()
     verdict = page.get_by_test_id("stMetric").filter(has_text="Verdict")
     error = page.get_by_test_id("stAlertContentError")
@@ -178,7 +184,9 @@ def test_chat_then_classify_in_a_real_browser(browser: object, server: Server) -
     assert page.locator("mark").count() >= 3
     value = verdict.get_by_test_id("stMetricValue").inner_text()
     assert value in {"Production AI", "Still a demo", "Not assessable"}
-    page.screenshot(path=str(SHOTS / "classify.png"), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 3200})  # the scorecard is long
+    settle(page)
+    page.screenshot(path=str(SHOTS / "classify.png"))
 
 
 def test_sessions_are_isolated_and_html_stays_inert(browser: object, server: Server) -> None:

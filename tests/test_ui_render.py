@@ -183,7 +183,16 @@ def test_assessment_markdown_escapes_pipes_in_table_cells() -> None:
 def test_criteria_rows_one_per_criterion_with_icon() -> None:
     rows = render.criteria_rows(FakeAssistant().classify("A demo in a sandbox, nothing else."))
     assert len(rows) == 4
-    assert rows[0]["Status"] == "❌ contradicted"
+    assert rows[0]["Status"] == "contradicted"
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("evidenced", "#c8f2d0"), ("contradicted", "#ffd6d6"), ("unknown", None), (None, None)],
+)
+def test_status_style_colours_known_statuses(status: object, expected: str | None) -> None:
+    css = render.status_style(status)
+    assert (expected in css) if expected else css == ""
 
 
 # --- conversation ----------------------------------------------------------------------------

@@ -22,7 +22,12 @@ VERDICT_LABELS = {
 }
 VERDICT_COLORS = {"production": "green", "demo": "orange", "not_assessable": "gray"}
 VERDICT_ICONS = {"production": "✅", "demo": ":material/science:", "not_assessable": "❔"}
-STATUS_ICONS = {"evidenced": "✅", "partial": "🟡", "missing": "⬜", "contradicted": "❌"}
+STATUS_COLORS = {
+    "evidenced": "#c8f2d0",
+    "partial": "#fff1b8",
+    "missing": "#eceff3",
+    "contradicted": "#ffd6d6",
+}
 POLARITY_STYLES = {
     "positive": "background-color:#c8f2d0;color:#0b3d17;border-radius:3px;padding:0 2px;",
     "negative": "background-color:#ffd6d6;color:#5c0a0a;border-radius:3px;padding:0 2px;",
@@ -102,13 +107,19 @@ def _piece(text: str, covering: Sequence[_Mark]) -> str:
     return f'<mark title="{title}" style="{POLARITY_STYLES[polarity]}">{escaped}</mark>'
 
 
+def status_style(status: object) -> str:
+    """CSS for a Status cell: its colour says evidenced, partial, missing or contradicted."""
+    color = STATUS_COLORS.get(str(status))
+    return f"background-color: {color}; color: #1d232c" if color else ""
+
+
 def criteria_rows(assessment: Assessment) -> list[dict[str, str | int]]:
     """Rows for the per-criterion table."""
     return [
         {
             "Criterion": c.name,
             "Group": "Hallmark" if c.group == "hallmark" else "Bottom line",
-            "Status": f"{STATUS_ICONS.get(c.status, '')} {c.status}",
+            "Status": c.status,
             "Evidence": len(c.evidence),
             "Why": c.rationale,
         }
@@ -161,7 +172,7 @@ def _bullets(heading: str, items: Sequence[str]) -> list[str]:
 
 __all__ = [
     "POLARITY_STYLES",
-    "STATUS_ICONS",
+    "STATUS_COLORS",
     "VERDICT_COLORS",
     "VERDICT_ICONS",
     "VERDICT_LABELS",
@@ -172,5 +183,6 @@ __all__ = [
     "escape_markdown",
     "evidence_marks",
     "highlight_evidence",
+    "status_style",
     "stream_pieces",
 ]

@@ -19,6 +19,7 @@ from .render import (
     criteria_rows,
     escape_markdown,
     highlight_evidence,
+    status_style,
     stream_pieces,
 )
 
@@ -66,17 +67,39 @@ def show_scorecard(
     """Verdict, confidence, maturity, criteria, highlighted evidence, gaps, next steps, notes."""
     verdict_badge(assessment)
     left, middle, right = st.columns(3)
-    left.metric("Verdict", VERDICT_LABELS.get(assessment.verdict, assessment.verdict))
-    middle.metric("Confidence", f"{assessment.confidence:.0%}")
-    right.metric("Maturity", f"Level {assessment.maturity_level}", assessment.maturity_name)
+    left.metric("Verdict", VERDICT_LABELS.get(assessment.verdict, assessment.verdict), border=True)
+    middle.metric("Confidence", f"{assessment.confidence:.0%}", border=True)
+    right.metric(
+        "Maturity",
+        f"Level {assessment.maturity_level}",
+        assessment.maturity_name,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
     st.markdown(assessment.reason)
-    st.dataframe(pd.DataFrame(criteria_rows(assessment)), hide_index=True, width="stretch")
+    criteria_table(assessment)
     with st.expander("Evidence highlighted in the description", expanded=not compact):
         st.caption("Green: evidence for a criterion. Red: red flags or negated claims.")
         # The one place HTML is rendered: built by highlight_evidence, which escapes every char.
         st.markdown(highlight_evidence(description, assessment.criteria), unsafe_allow_html=True)
     _lists(assessment, compact)
     _downloads(assessment, description, key)
+
+
+def criteria_table(assessment: Assessment) -> None:
+    """One row per criterion, the status cell coloured by how well it is evidenced."""
+    frame = pd.DataFrame(criteria_rows(assessment))
+    styled = frame.style.map(status_style, subset=["Status"]) if len(frame) else frame
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Criterion": st.column_config.TextColumn(width="medium"),
+            "Why": st.column_config.TextColumn(width="large"),
+        },
+    )
 
 
 def _lists(assessment: Assessment, compact: bool) -> None:
