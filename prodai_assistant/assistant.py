@@ -194,6 +194,7 @@ class Assistant:
             view.vocabulary,
             best_dense=self._best_dense(scored, vector),
             min_dense=self.settings.retrieval.min_dense_score,
+            intent=routed.intent,
         )
         if reason is not None:
             return scored, refusal(reason)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .models import Audience, Intent, ScoredChunk
 from .text import content_words, split_sentences, tokenize
@@ -38,7 +39,7 @@ def _words(spec: str) -> frozenset[str]:
 
 INJECTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|rule|prompt|guideline"
-    r"|direction|context|polic|guardrail|filter)|\b(reveal|show|print|repeat|leak|output|dump)\b"
+    r"|direction|context|polic|guardrail|filter|above)|\b(reveal|show|print|repeat|leak|output|dump)\b"
     r".{0,30}\b(your|the|hidden|initial)\b.{0,20}\b(instructions|prompt|rules|configuration)\b"
     r"|</?\s*(system|assistant)\s*>|\[/?inst\]|<\|im_start\|>",
     re.IGNORECASE,
@@ -47,7 +48,10 @@ INJECTION_PHRASES = _alts(
     "disregard | system prompt | you are now | from now on (you|act|respond|answer) "
     "| developer mode | jail ?break\\w* | do anything now | pretend (to be|you are|you're) "
     "| role ?play\\w* | act as (if|an? (unfiltered|unrestricted|evil|different|new)) "
-    "| (no|without) (any )?(restrictions|filters|guardrails|limits) | new instructions"
+    "| (no|without) (any )?(restrictions|filters|guardrails|limits) | new instructions "
+    "| (ignore|forget|disregard) (everything|all|anything) (above|before|previous|prior|earlier"
+    "|you were told) | act as (my|your|a|an) (personal|general|unrestricted|unfiltered|different"
+    "|new)\\w*"
 )
 OFF_DOMAIN = _alts(
     "weather | forecast | temperature | rain(ing)? | snow(ing)? | sunny | football | soccer "
@@ -79,12 +83,16 @@ DOMAIN_WORDS = _words(
     hallmarks rubric maturity operationalise operationalize operationalisation operationalization
     workflow workflows financials gartner tier-1 uptime chatbot copilot assistant automation
     automate automating machine-learning artificial intelligence predictive analytics inference
-    embedded definition definitions punchy slideware"""
+    embedded definition definitions punchy slideware buzzword buzzwords rubric criteria criterion
+    dimension dimensions drift monitoring kpi okr sla slo runbook on-call compliance initiative
+    initiatives experiment experiments production-ready production-grade productionised fail
+    failure failures stall stalled stalls nanda"""
 )
 DOMAIN_PHRASES = _alts(
     "proof of concept | machine learning | bottom line | line of business | technical debt "
     "| edge cases? | data pipelines? | business process\\w* | three part test | wired into "
-    "| just a demo | visible in (your )?financials | (formal|slide|slideware|punchy) version"
+    "| just a demo | visible in (your )?financials | (formal|slide|slideware|punchy) version "
+    "| weakest link | use cases? | elevator pitch"
 )
 GREETING = re.compile(
     r"^((hi|hello|hey|hiya|howdy|greetings|good\s+(morning|afternoon|evening)|thanks|thank\s+you)"
@@ -145,7 +153,7 @@ GLOSSARY_TERMS: tuple[tuple[str, str], ...] = (
 _TERM_ALT = "|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(GLOSSARY_TERMS))
 GLOSSARY_QUESTION = re.compile(
     rf"^(what\s+(is|are|does|do)|what's|define|definition\s+of|meaning\s+of|explain)\s+"
-    rf"(the\s+)?(term\s+|word\s+|acronym\s+)?['\"“]?(?:{_TERM_ALT})['\"”]?"
+    rf"((the|a|an)\s+)?(term\s+|word\s+|acronym\s+)?['\"“]?(?:{_TERM_ALT})['\"”]?"
     rf"(\s+(mean|means|stand\s+for|stands\s+for))?\s*\??\s*$",
     re.IGNORECASE,
 )
@@ -163,7 +171,8 @@ INTENT_RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         "bottom_line",
         _alts(
             "bottom line | three part test | wired into | supported by (your )?operations "
-            "| visible in (your )?financials | (the|a) (simple |quick )?test | just a demo"
+            "| visible in (your )?financials | (the|a) (simple |quick )?test | just a demo "
+            "| production ready | how (do|can|would|should) (i|we|you) (know|tell|check|judge)"
         ),
     ),
     (
@@ -308,7 +317,7 @@ def is_follow_up(text: str) -> bool:
         return False
     if anaphor and len(topic) <= 2:
         return True
-    return len(topic) <= 3 and (bool(FOLLOW_UP_LEAD.search(text)) or not in_domain(text))
+    return len(topic) <= 3 and bool(FOLLOW_UP_LEAD.search(text))
 
 
 def rewrite_follow_up(text: str, previous: str) -> str:
@@ -432,7 +441,9 @@ def _is_project_description(text: str) -> bool:
 
 
 OWN_PROJECT = re.compile(
-    r"\b(is|are)\s+(our|my|this|it)\b.{0,60}\b(demo|production|pilot|real)\b", re.IGNORECASE
+    r"\b(is|are)\s+(our|my|this|it)\b.{0,60}\b(demo|production|pilot|real)"
+    r"|\b(our|my)\b.{0,40}\b(is|are)\b.{0,30}\b(demo|production|pilot|real)",
+    re.IGNORECASE,
 )
 
 
@@ -456,6 +467,33 @@ def looks_like_description(text: str) -> bool:
 
 # Words too common in the corpus to show that a chunk is about the question.
 GENERIC_WORDS = _words("ai production demo demos project projects model models business use")
+# Words of the question's frame, not of its topic.
+FILLER_WORDS = _words(
+    """define definition defined mean means meaning explain describe difference different differ
+    compare role matter matters work works way ways best good need needs know make makes get
+    really actually much thing things kind sort example examples tell show give help say"""
+)
+
+
+def _key(word: str) -> str:
+    """A crude stem for matching: possessive dropped, first five letters kept."""
+    word = re.sub(r"['’]s$", "", word)
+    return word[:5] if len(word) > 5 else word
+
+
+@lru_cache(maxsize=8)
+def _vocabulary_keys(vocabulary: frozenset[str]) -> frozenset[str]:
+    return frozenset(_key(w) for w in vocabulary)
+
+
+def question_specifics(question: str) -> set[str]:
+    """Stems of the question's distinctive words (not generic, domain or filler words)."""
+    skip = GENERIC_WORDS | DOMAIN_WORDS | FILLER_WORDS
+    text = DOMAIN_PHRASES.sub(" ", question)
+    for _, pattern in AUDIENCE_PATTERNS:
+        text = pattern.sub(" ", text)
+    words = (re.sub(r"['’]s$", "", w) for w in content_words(text))
+    return {_key(w) for w in words if w not in skip}
 
 
 def evidence_refusal(
@@ -465,20 +503,23 @@ def evidence_refusal(
     *,
     best_dense: float | None,
     min_dense: float,
+    intent: Intent = "general",
 ) -> str | None:
-    """Why retrieval cannot support an answer ('no_evidence', 'unknown_entity'), or None."""
-    if not retrieved:
+    """Why the knowledge base cannot support an answer ('no_evidence', 'unknown_entity')."""
+    if not retrieved or (best_dense is not None and best_dense < min_dense):
         return "no_evidence"
-    if best_dense is not None and best_dense < min_dense:
-        return "no_evidence"
-    asked = {w for w in content_words(question) if w not in GENERIC_WORDS}
-    # A domain word counts as support: "Is our chatbot a demo?" needs no chunk saying "chatbot".
-    shared = bool(asked & DOMAIN_WORDS) or any(
-        asked & set(content_words(s.chunk.text + " " + s.chunk.section)) for s in retrieved
-    )
-    if asked and not shared:
-        return "no_evidence"
+    specific = question_specifics(question)
+    unknown = specific - _vocabulary_keys(vocabulary)
+    if specific and 2 * len(unknown) > len(specific):
+        return "no_evidence"  # most of what the question is about is never mentioned
+    if intent == "general" and specific and not any(_shares(specific, s) for s in retrieved):
+        return "no_evidence"  # no specific topic matched and no retrieved chunk is about it
     return "unknown_entity" if unknown_specifics(question, vocabulary) else None
+
+
+def _shares(stems: set[str], scored: ScoredChunk) -> bool:
+    words = content_words(f"{scored.chunk.section} {scored.chunk.text}")
+    return bool(stems & {_key(w) for w in words})
 
 
 def unknown_specifics(question: str, vocabulary: frozenset[str]) -> list[str]:
@@ -506,6 +547,7 @@ __all__ = [
     "is_follow_up",
     "is_single_question",
     "looks_like_description",
+    "question_specifics",
     "resolve_history",
     "rewrite_follow_up",
     "route",

@@ -308,7 +308,7 @@ def scored(text: str, dense: float | None = 0.6) -> ScoredChunk:
     return ScoredChunk(chunk=chunk(text), score=1.0, rank=1, dense_score=dense)
 
 
-VOCAB = frozenset({"roi", "production", "ai", "gartner", "2022", "54"})
+VOCAB = frozenset({"roi", "production", "ai", "gartner", "2022", "54", "survey", "find", "rule"})
 
 
 @pytest.mark.parametrize(
@@ -324,8 +324,16 @@ VOCAB = frozenset({"roi", "production", "ai", "gartner", "2022", "54"})
             "What is the ROI of Pythian's consulting services in 2019?",
             [scored("ROI of consulting services.")],
             0.5,
+            "no_evidence",
+        ),
+        (
+            "What did the Gartner survey of 2022 find about Acme pilots?",
+            [scored("The Gartner survey of 2022 found 54% of pilots reach production.")],
+            0.5,
             "unknown_entity",
         ),
+        ("Give me an elevator pitch for Production AI", [scored("A pitch.")], 0.5, None),
+        ("What is the weakest link rule?", [scored("The weakest link rule decides.")], 0.5, None),
     ],
 )
 def test_evidence_refusal(
