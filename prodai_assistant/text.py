@@ -200,6 +200,7 @@ NEGATIONS = frozenset(
 
 _WORD = re.compile(r"[a-z0-9]+(?:['&.-][a-z0-9]+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # A sentence ends at . ! ? (optionally followed by quotes/brackets) before whitespace + a capital,
 # digit, quote, bracket or list marker; or at a newline that starts a new block.
 _SENT_END = re.compile(
@@ -217,9 +218,15 @@ class Span:
     end: int
 
 
+def replace_surrogates(text: str) -> str:
+    """Lone surrogates (undecodable bytes, escaped JSON) as U+FFFD; same length, so offsets hold."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def clean_input(text: str) -> str:
-    """Normalise user text: NFC, no control characters, unified newlines, trimmed."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Normalise user text: NFC, no control characters or lone surrogates, unified newlines."""
+    text = replace_surrogates(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", text)
     return _CONTROL.sub(" ", text).strip()
 
 
@@ -296,6 +303,7 @@ __all__ = [
     "content_words",
     "has_negation",
     "looks_binary",
+    "replace_surrogates",
     "sentence_spans",
     "slugify",
     "split_sentences",
