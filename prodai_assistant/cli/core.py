@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import time
@@ -81,6 +82,8 @@ def cmd_chat(args: argparse.Namespace, stdin: IO[str] | None = None) -> int:
     from ..assistant import validate_audience
 
     stream = stdin or sys.stdin
+    if isinstance(stream, io.TextIOWrapper):  # undecodable bytes become U+FFFD, not a traceback
+        stream.reconfigure(errors="replace")
     interactive = stream.isatty()
     audience: str | None = validate_audience(args.audience)
     assistant = open_assistant()
