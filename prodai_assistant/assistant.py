@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import ValidationError
 
 from .answering import AnswerBackend, AnswerRequest, Composed, greeting, make_backend, refusal
+from .answering.extractive import LENS_LABELS
 from .config import Settings
 from .embeddings import Embedder, MiniLMEmbedder
 from .errors import InputError, ModelUnavailableError
@@ -219,7 +220,7 @@ class Assistant:
 
     def _assessment_answer(self, text: str, routed: Route, audience: Audience) -> Answer:
         assessment = self.classify(text)
-        body, citations = assessment_summary(assessment)
+        body, citations = assessment_summary(assessment, audience)
         return Answer(
             question=text,
             standalone_question=routed.standalone_question,
@@ -345,7 +346,9 @@ def to_retrieved(scored: ScoredChunk) -> Retrieved:
     )
 
 
-def assessment_summary(assessment: Assessment) -> tuple[str, list[Citation]]:
+def assessment_summary(
+    assessment: Assessment, audience: Audience = "all"
+) -> tuple[str, list[Citation]]:
     """Short markdown summary of an assessment; markers point at the criteria's definitions."""
     citations: list[Citation] = []
     markers: dict[tuple[str, str], int] = {}
@@ -367,6 +370,9 @@ def assessment_summary(assessment: Assessment) -> tuple[str, list[Citation]]:
             lines.append(f"- **{criterion.name}**: {criterion.status}{marker}")
     if assessment.gaps:
         lines += ["", "**Gaps:**", *(f"- {gap}" for gap in assessment.gaps)]
+    note = assessment.stakeholder_notes.get(audience)
+    if note:
+        lines += ["", f"**{LENS_LABELS[audience]}** {note}"]
     return "\n".join(lines), citations
 
 

@@ -247,6 +247,7 @@ def make_assessment() -> Assessment:
             ),
         ],
         gaps=["Put it live in real operations."],
+        stakeholder_notes={"cfo": "No recurring P&L effect is shown yet."},
     )
 
 
@@ -273,6 +274,12 @@ def test_assessment_intent_delegates_to_the_classifier(
     assert classifier.seen == [DESCRIPTION]
     assert "Verdict: a demo" in answer.answer
     assert [c.marker for c in answer.citations] == [1, 2]
+
+
+def test_assessment_summary_adds_the_audience_note() -> None:
+    text, _ = assessment_summary(make_assessment(), "cfo")
+    assert text.endswith("**For the CFO:** No recurring P&L effect is shown yet.")
+    assert "For the CTO" not in assessment_summary(make_assessment(), "cto")[0]
 
 
 def test_assessment_summary_renumbers_and_dedupes_criterion_citations() -> None:
