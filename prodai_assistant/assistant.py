@@ -30,7 +30,7 @@ from .models import (
     Turn,
 )
 from .routing import Route, asks_about_own_project, evidence_refusal, route
-from .text import clean_input, looks_binary, tokenize
+from .text import clean_input, looks_binary, replace_surrogates, tokenize
 
 if TYPE_CHECKING:
     from .index import VectorIndex
@@ -126,10 +126,11 @@ class Assistant:
         """Production-or-demo assessment of a project description, criterion by criterion."""
         if not isinstance(description, str) or looks_binary(description):
             raise InputError("The description must be plain text: paste the project description.")
-        text = clean_input(description)
-        if not text:
+        if not clean_input(description):
             raise InputError("Paste a description of the AI project to classify.")
-        assessment: Assessment = self._get_classifier().classify(text)
+        # The caller's own text (same length), so evidence offsets point into what they passed.
+        raw = replace_surrogates(description)
+        assessment: Assessment = self._get_classifier().classify(raw)
         return assessment
 
     def status(self) -> IndexStatus:
