@@ -1,0 +1,230 @@
+"""Cues for "is it run and does it pay": D4 xOps, D5 governance, D6 ownership, D7 value.
+
+Rows are (dimension, tag, polarity, weight, pattern), as in cues_use.py.
+"""
+
+from __future__ import annotations
+
+from .patterns import EFFECT_A, EFFECT_B, MONEY, QUANTITY
+
+Row = tuple[str, str, int, float, str]
+
+_GOV_BODY = (
+    r"(?:risk|compliance|legal|privacy|security|infosec|information security|model risk"
+    r"(?: management)?|mrm|audit|internal audit|ethics|ai governance(?: board)?|governance"
+    r"(?: board| committee)?|architecture(?: board)?|works council|data protection(?: office"
+    r"| officer)?|dpo|clinical safety(?: officer)?|safety management|change advisory board"
+    r"|ot security|regulators?)"
+)
+_ROLE = (
+    r"(?:human|person|lawyer|radiologist|clinician|physician|underwriter|analyst|agent"
+    r"|reviewer|nurse|pharmacist|advis[eo]r|safety physician|planner|engineer|handler)"
+)
+
+# One row per cue reads better than the formatter's five lines per row.
+# fmt: off
+RUN_CUES: list[Row] = [
+    # ---- D4 operated through xOps ----------------------------------------------------
+    ("D4", "monitoring", 1, 0.5,
+     r"\b(?:monitor(?:s|ed|ing)?|dashboards?|observability|tracing|traced|health checks?"
+     r"|telemetry|keeps? an eye on)\b"),
+    ("D4", "monitoring", 1, 1.0,
+     r"(?-i:Datadog|Grafana|Prometheus|New Relic|Splunk|CloudWatch|Azure Monitor|Arize"
+     r"|Evidently|WhyLabs|Fiddler|LangSmith|Langfuse|Looker)"),
+    ("D4", "alerting", 1, 1.0,
+     r"\balert(?:s|ing|ed)?\b|\bpag(?:es|ed|ing)\b|\bgets? (?:a |an )?(?:message|text"
+     r"|notification|ping|call|e-?mail)\b[^.;]{0,40}?\b(?:if|when)\b"),
+    ("D4", "drift", 1, 1.0,
+     r"\bdrift\w*\b"),
+    ("D4", "cicd", 1, 1.0,
+     r"(?-i:\bCI\b)|\bci/cd\b|\bcontinuous (?:integration|delivery|deployment)\b"
+     r"|\b(?:automated|automatic) (?:tests?|testing|validation|evaluations?|checks?"
+     r"|back-?tests?|model checks)\b|\bruns? on every (?:merge|commit|release|pull request"
+     r"|change)\b|\bevaluation harness\b|\bapproval gates?\b|\bregression (?:set|suite|tests?)"
+     r"\b|\breleases? (?:go(?:es)? )?through\b|\breleased through\b|\bsystem validation\b"),
+    ("D4", "registry", 1, 1.0,
+     r"\b(?:model )?registry\b|\bmlflow\b|\bversion(?:ed|ing)\b|\bversion control\b"),
+    ("D4", "retraining", 1, 1.0,
+     r"\bre-?train(?:s|ed|ing)? (?:every|each|weekly|monthly|nightly|daily|automatically"
+     r"|on a schedule|after)\b|\b(?:weekly|monthly|nightly|daily|scheduled|automated"
+     r"|automatic) re-?training\b|\bretraining is scheduled\b"),
+    ("D4", "oncall", 1, 1.0,
+     r"\bon-?call\b|\bpagerduty\b|\bopsgenie\b|\brota\b|\b24/7\b"),
+    ("D4", "runbook", 1, 1.0,
+     r"\brun-?books?\b|\bplaybooks?\b"),
+    ("D4", "sla", 1, 1.0,
+     r"(?-i:\bSL[AO]s?\b)|\bservice level\b|\buptime\b|\b\d+(?:\.\d+)?% availability\b"),
+    ("D4", "incident", 1, 1.0,
+     r"\bincident (?:process|management|response|review|procedure)\b|\bpost-?mortems?\b"),
+    ("D4", "release", 1, 1.0,
+     r"\bcanary\b|\bblue[- ]green\b|\brollback\b|\broll back\b|\bfeature flags?\b"),
+    ("D4", "infra", 1, 0.5,
+     r"\bterraform\b|\bkubernetes\b|\bcontaineri[sz]ed\b|\bautoscaling\b|\bairflow\b"),
+    ("D4", "quality_review", 1, 1.0,
+     r"\b(?:reads?|reviews?|checks?|audits?|audited|samples?|goes through|go through|looks? at)"
+     r"\b[^.;]{0,40}?\b(?:a sample|samples|weekly|every (?:week|friday|monday|month|morning"
+     r"|day|quarter)|each (?:week|month|quarter)|monthly|quarterly|the (?:weekly|monthly)"
+     r" (?:report|numbers|sample)|resolution report)\b|\bfix(?:es)? it when\b"),
+    ("D4", "dev_machine", -1, 1.0,
+     r"\b(?:jupyter|colab|notebooks?)\b|\b(?:on|from|off) (?:my|his|her|their|a|an|someone's"
+     r"|one person's|the builder's) (?:own )?(?:laptop|machine|desktop|pc|computer|gpu box)\b"
+     r"|\bunder (?:a|his|her|my) desk\b"),
+    ("D4", "manual_ops", -1, 1.0,
+     r"\bmanual(?:ly)? (?:deploy\w*|release\w*|restart\w*)\b|\b(?:restarts?|re-?runs?"
+     r"|kicks? off) (?:it|the job|the script)\b|\bwhen (?:the [\w ]{0,15}job|it) fails\b"
+     r"|\bnobody (?:has )?touched\b|\b(?:not|never) (?:been )?(?:retrained|updated|maintained)"
+     r" since\b|\bre-?train\w* (?:only )?when (?:someone|somebody|we|anyone) (?:remembers?"
+     r"|gets? round|has time|have time)\b|\bruns? (?:it )?(?:from|on) (?:his|her|my|their)"
+     r" own\b|\b(?:don't|doesn't|do not|does not) know how to (?:retrain|restart|fix|redeploy"
+     r"|update)\b|\bno one reviews\b|\b(?:i|he|she|someone|somebody|(?:our|a|the) (?:data"
+     r" scientist|analyst|developer|engineer|intern)) (?:\w+ )?(?:runs?|kicks? off|re-?runs?)"
+     r" (?:it|the model|the script|the job|the notebook)\b"),
+    # ---- D5 governed, secure and audit-ready -----------------------------------------
+    ("D5", "signoff", 1, 1.0,
+     rf"\b{_GOV_BODY}\b[^.;]{{0,40}}?\b(?:sign(?:ed)?[- ]?off|signed it off|approv(?:ed|al|es)"
+     r"|review(?:ed|s)?|validat(?:ed|es|ion)|check(?:ed|s)?|assess(?:ed|ment)|cleared"
+     r"|passed)\b"),
+    ("D5", "signoff", 1, 1.0,
+     r"\b(?:approved|reviewed|signed off|validated|cleared|audited|checked) (?:by|through"
+     rf"|under|with) (?:the |our )?(?:[\w-]+ ){{0,3}}?(?:{_GOV_BODY}|board|committee|council"
+     r"|register|policy|officer|process|team)\b|\b(?:went|goes|go) through (?:the |our )?"
+     r"(?:[\w-]+ ){0,3}?(?:review|board|process|validation|assessment|approval)\b|\bpassed"
+     r" (?:the |our )?(?:[\w-]+ ){0,3}?(?:review|assessment|audit|validation)\b"
+     r"|\bvendor assessment\b"),
+    ("D5", "framework", 1, 1.0,
+     r"\b(?:dpia|impact assessment|ce[- ]marked|iso ?(?:/iec )?(?:42001|27001)|soc ?2|hipaa"
+     r"|eu ai act|nist ai rmf|sr 11-7|gxp|model cards?|model documentation|ai (?:use )?register"
+     r"|bias (?:testing|audit|review)|fairness (?:testing|review)|red[- ]team\w*|guardrails?"
+     r"|data processing agreement|(?-i:DPA)|enterprise (?:terms|agreement|licen[cs]e)"
+     r"|(?:azure|azure openai|our|company) tenant|tenant agreement|data boundar(?:y|ies)"
+     r"|sensitivity labels|data-handling terms|no (?:code|data) retention|safety case"
+     r"|model governance policy|information governance)\b"),
+    ("D5", "audit_log", 1, 1.0,
+     r"\b(?:every|each|all)\b[^.;]{0,40}?\b(?:is|are) (?:logged|recorded|retained|stored"
+     r"|kept|tagged)\b|\b(?:audit (?:trail|log|logs)|decision logs?|retained for audit"
+     r"|for audit|so we can audit|audit-?ready|logged|logging|we keep every|remembers why)\b"),
+    ("D5", "audit_log", 1, 0.5,
+     r"\blogs?\b(?! table)|\brecords? of\b|\blog (?:every|all)\b"),
+    ("D5", "access", 1, 1.0,
+     r"(?-i:\bSSO\b)|\bsingle sign-on\b|\baccess control\b|\brole-based\b|\brbac\b"
+     r"|\bleast privilege\b|\bokta\b|\bentra\b|\bazure ad\b|\bonly sees\b|\brestricted (?:it )?"
+     r"to\b|\bpermissions\b"),
+    ("D5", "human_oversight", 1, 1.0,
+     r"\bhuman[- ]in[- ]the[- ]loop\b|\bhuman (?:review|oversight|approval|sign-off)\b"
+     rf"|\b(?:a|an|the) {_ROLE} (?:checks|approves|reviews|confirms|reads|signs off"
+     r"|can override)\b|\bcan (?:override|change|correct|reject) (?:it|them|the \w+)\b"
+     r"|\boverrides?\b|\bonly checks? the (?:flagged|uncertain|low-confidence)\b|\bconfirms? it"
+     r"\b|\bchecks? (?:it )?and (?:approves?|hits? send)\b|\bjust check it\b"),
+    ("D5", "shadow", -1, 1.0,
+     r"\b(?:personal|private|own) (?:[\w-]+ )?(?:accounts?|api keys?|keys?|subscriptions?"
+     r"|credit cards?|licen[cs]es?)\b|\baccounts? (?:they|he|she|people|staff) pay for"
+     r" themselves\b|\bpay for (?:it |them )?themselves\b|\bshadow (?:ai|it)\b|\bfree (?:version"
+     r"|tier|account|plan)\b|\bexpensed\b|\bcredit card\b|\bfound it (?:themselves|himself"
+     r"|herself|on their own)\b|\bchrome extension\b|\bunder the radar\b|\bwithout (?:telling"
+     r"|asking|approval from)\b|\bno (?:ai |usage )?policy\b|\bno idea where (?:the )?data goes"
+     r"\b|(?-i:\b(?:IT|[Ss]ecurity|[Ll]egal|[Cc]ompliance)\b)(?: and \w+)? (?:don't|doesn't"
+     r"|does not|do not|didn't) know\b|\b(?:legal|security|compliance) (?:hasn't|has not"
+     r"|haven't|have not) been (?:asked|told|involved)\b"),
+    ("D5", "data_leak", -1, 1.0,
+     r"\bpast(?:e|es|ed|ing) (?:[\w'-]+ ){0,6}?into (?:the )?(?:free |public |personal )?"
+     r"(?:chatgpt|claude|gemini|copilot|a public|them|it)\b|\bsend(?:s)? (?:[\w'-]+ ){0,6}?to"
+     r" (?:openai|chatgpt|a public|the public|an external)\b|\bcompliance (?:later|can wait)\b"
+     r"|\b(?:worry|think) about (?:governance|compliance|security) later\b"),
+    # ---- D6 owned and supported -------------------------------------------------------
+    ("D6", "owner", 1, 1.0,
+     r"\b(?:owned|maintained|supported|managed|looked after|operated|sponsored) by (?:the |our"
+     r" |a |an )?[\w'&-]+|\b(?:owns?|own) (?:it|the (?:model|service|system|tool"
+     r"|configuration|rollout|product|bot|pipeline|process))\b|\b(?:product|business|service"
+     r"|model|process|system) owner\b|\b(?:accountable|responsible) (?:owner|team|executive"
+     r"|for (?:it|the))\b|\bis (?:the )?(?:accountable )?owner\b|\bin charge of (?:it|the)\b"
+     r"|\blooks? after (?:it|the)\b|\b(?:po|owner): [a-z]|\b(?:team|group|department"
+     r"|directorate|unit|squad|desk|function|coe) (?:runs|owns|maintains|supports|operates"
+     r"|looks after|retrains|monitors|manages) (?:it|the)\b"
+     r"|\bowns and (?:monitors|runs|supports)\b"),
+    ("D6", "owner", 1, 0.5,
+     r"\bkeeps? an eye on it\b|\bowner\b|\brun by\b"),
+    ("D6", "support", 1, 1.0,
+     r"\b(?:support (?:route|queue|contract|rota|team|model|process|arrangement)"
+     r"|service contract|vendor support|l[123](?:/l[123])? (?:support|process)|second-line"
+     r"|first-line|supports it|24/7 support)\b"),
+    ("D6", "budget", 1, 1.0,
+     r"\b(?:budget line|cost cent(?:er|re)|funded (?:from|by|out of|as)|run budget"
+     r"|licen[cs]e (?:budget|line))\b"),
+    ("D6", "no_owner", -1, 1.0,
+     r"\b(?:no|without an?) (?:clear |named |accountable |business |internal |real )?(?:owner"
+     r"|sponsor|budget|funding|support (?:contract|arrangement))\b|\b(?:nobody|no one|no-one"
+     r"|no internal team|no team)\b[^.;]{0,30}?\b(?:owns?|is responsible|responsible"
+     r"|maintains|supports|looks after|in charge|has taken over|took over|knows how)\b"
+     r"|\bwho owns\b|\bisn't on anyone's\b|\bonly (?:our|the|one|a|his|her) (?:[\w-]+ ){0,2}"
+     r"(?:knows?|can) (?:how to )?(?:run|fix|maintain|restart|retrain|update)\b"),
+    ("D6", "builder_left", -1, 1.0,
+     r"\b(?:who (?:built|set up|wrote|installed|made) it|the (?:person|data scientist|engineer"
+     r"|developer|analyst|contractor|consultant|intern|vendor|integrator|consultancy|startup"
+     r"|builder|author|product manager)(?:'s contract)?)\b[^.;]{0,40}?\b(?:left|quit|moved"
+     r" (?:to|on)|departed|went bust|went out of business|was acquired|ended|is gone"
+     r"|has gone)\b|\b(?:contract|engagement) ended\b|\bend-of-life\b|\bsupport (?:stopped"
+     r"|ended)\b|\bsince the (?:\w+ )?(?:manager|owner|builder|developer) left\b"),
+    ("D6", "side_project", -1, 1.0,
+     r"\bside project\b|\bspare time\b|\balongside (?:his|her|their) (?:real|day|main) job\b"
+     r"|\bevenings and weekends\b|\bhobby\b|\bbest[- ]effort\b|\borphan\w*\b|\bunowned\b"),
+    # ---- D7 measured, repeatable value ------------------------------------------------
+    ("D7", "measured", 1, 1.0,
+     rf"\b{EFFECT_A}\b[^.;]{{0,50}}?(?<![\w.]){QUANTITY}|(?<![\w.]){QUANTITY}[^.;]{{0,20}}?"
+     rf"\b{EFFECT_B}\b|\bused to (?:have|need|take|cost|spend)\b[^.;]{{0,20}}?{QUANTITY}"
+     r"|\b(?:didn't|did not|no need to|never had to) (?:have to )?(?:hire|pay|buy|renew)\b"
+     r"|\bavoided hiring\b|\b(?:stopped|no longer|not) (?:paying|refunding|buying|renewing)\b"),
+    ("D7", "money", 1, 1.0,
+     rf"{MONEY}[^.;]{{0,60}}?\b(?:a year|per (?:year|month|quarter)|a month|a quarter"
+     r"|annual\w*|this year|last year|saving|savings|saved|reduction|reduced|less|lower"
+     r"|avoided|recovered|retained|revenue|margin|profit|not refunding)\b|\b(?:saved|saving"
+     r"|savings|reduction|reduced|cut|avoided|recovered|worth|valued (?:it )?at|put (?:the"
+     rf" [\w ]+ )?at|attributes|freed up|down|fell|dropped|lower)\b[^.;]{{0,60}}?{MONEY}"),
+    ("D7", "baseline", 1, 1.0,
+     r"\b(?:against|versus|vs\.?|compared (?:to|with)|relative to|than)\b[^.;]{0,40}?\b"
+     r"(?:baseline|control|holdout|hold-out|before|previous|prior|last year|the year before"
+     r"|pre-launch|the old|the rest|average|same (?:season|period|quarter|month)|other"
+     r" clinics|neighbouring|matched)\b|\bcontrol (?:group|fields|stores)\b|\bholdout\b"
+     r"|\brandomi[sz]ed\b|\ba/b test(?:ed|s)?\b|\bbefore and after\b|\byear[- ]on[- ]year\b"
+     r"|(?-i:\bYoY\b)|\bbaseline\b|\bcontrolled comparison\b"),
+    ("D7", "tracked", 1, 1.0,
+     r"\b(?:tracked|tracks|reported|reports|measured|goes through|go through)"
+     r"\b[^.;]{0,40}?\b(?:every|each|per|monthly|quarterly|weekly|annual(?:ly)?)\b"
+     r"|\b(?:monthly|quarterly|weekly) (?:review|report|business review|kpis?|numbers"
+     r"|board pack|p&l)\b|(?-i:\b(?:KPIs?|OKRs?)\b)|\bannual review\b"),
+    ("D7", "pnl", 1, 1.0,
+     r"\bp&l\b|\bp and l\b|\bprofit and loss\b|\b(?:in|into|for) (?:the |our |this year's"
+     r" |next year's |fy\d+ )?budget\b|\bbudget\b[^.;]{0,25}?\b(?:reflects|reduced|cut"
+     r"|lowered|line)\b|\bbudgeted\b|\bcost report\b|\bboard pack\b|\b(?:annual|last year's)"
+     r" accounts\b|\bbooked\b|\brun[- ]rate\b|\b(?:finance|the cfo|our cfo|fp&a|controlling"
+     r"|the (?:it )?finance (?:team|business partner|partner)|finance guy|internal audit)\b"
+     r"[^.;]{0,40}?\b(?:validated|confirmed|verified|signed off|audited|tracks?|reports?"
+     r"|booked|valued|converted|put|worked out|accepted|reviews?|checks?)\b|\b(?:validated"
+     r"|confirmed|verified|signed off|audited|valued) by (?:finance|the cfo|controlling"
+     r"|fp&a)\b|\bper finance\b|\baccording to (?:the )?finance\b|\bwith (?:the )?finance\b"),
+    ("D7", "not_measured", -1, 1.0,
+     r"\b(?:never|not|haven't|hasn't|didn't|don't|doesn't|no one has|nobody has|no-one has"
+     r"|cannot|can't|couldn't|nothing)\b[^.;]{0,30}?\b(?:measured?|quantif(?:y|ied)|tracked|track"
+     r"|compared|calculated|put a number|checked whether|looked at (?:whether|margin|the numbers"
+     r"|what)|a/b tested|say what|say whether|know (?:if|whether)|separate (?:that|it|the"
+     r" effect)|captured?)\b|\bno (?:baseline|measure(?:ment)?s?|metrics|kpis?|numbers|data on"
+     r" (?:savings|value|impact)|idea (?:if|whether) it)\b|\broi (?:is )?(?:tbd|unknown"
+     r"|unclear|to be determined)\b"),
+    ("D7", "not_in_books", -1, 1.0,
+     r"\b(?:doesn't|does not|don't|not|never) (?:appear|show up|shows up)\b[^.;]{0,20}?\b"
+     r"(?:cost report|p&l|budget|financials|accounts|any report)\b|\bfinance (?:does not"
+     r"|doesn't|has not|hasn't) (?:track|seen|validated)\w*\b"),
+    ("D7", "vague", -1, 0.5,
+     r"\b(?:users?|people|staff|agents|technicians|team|everyone|they|customers|desk|buyers)"
+     r" (?:love|like|liked|loved|enjoy|are happy with|seem to like|say it's great|likes)\b"
+     r"|\b(?:positive|great) feedback\b|\bfeedback (?:has been|is|was) (?:\w+ )?positive\b"
+     r"|\bsatisfaction\b|\bseems? (?:to )?(?:help|work)\b|\bthink it helps\b|\bjust works\b"),
+    ("D7", "offline_metric", -1, 0.5,
+     r"\b(?:accuracy|precision|recall|f1|auc|mape|rmse)\b"),
+    ("D7", "projection", -1, 0.5,
+     r"\b(?:projected|estimated|potential|expected|anticipated|forecasted|assumed|targeted)"
+     r" (?:[\w-]+ ){0,2}?(?:savings?|benefits?|value|uplift|gains?|roi|reduction|impact"
+     r"|return)\b|\bcould save\b|\bup to \d|\bdouble-digit\b"),
+]
+# fmt: on
+
+__all__ = ["RUN_CUES", "Row"]
