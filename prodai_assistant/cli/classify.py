@@ -1,0 +1,222 @@
+"""`prodai classify`: judge one description (file or stdin) or a CSV of them."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import textwrap
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import InputError
+from ..models import AUDIENCE_LABELS, Assessment
+
+Classify = Callable[[str], Assessment]
+RESULT_COLUMNS = ("verdict", "maturity_level", "confidence", "gaps", "error")
+_MARK = {"evidenced": "[+]", "partial": "[~]", "missing": "[ ]", "contradicted": "[x]"}
+_WIDTH = 100
+
+
+def register(subparsers: Any) -> None:
+    """Add `prodai classify` to the `prodai` parser."""
+    parser = subparsers.add_parser(
+        "classify",
+        help="is this AI project Production AI or a demo?",
+        description="Judge a project description against the four hallmarks and the "
+        "bottom-line test. Reads FILE, or stdin when FILE is '-' or omitted.",
+    )
+    parser.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
+    parser.add_argument("--json", action="store_true", help="print the Assessment as JSON")
+    parser.add_argument("--csv", type=Path, metavar="IN", help="batch: classify a CSV file")
+    parser.add_argument(
+        "--column", default="description", help="batch: column with the descriptions"
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="OUT", help="batch: output CSV (default: stdout)"
+    )
+    parser.set_defaults(func=cmd_classify)
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    if args.csv is not None:
+        rows, columns = read_rows(args.csv, args.column)
+        classify = _classifier_from_settings()
+        if args.out is None:
+            write_results(rows, columns, args.column, classify, sys.stdout)
+        else:
+            with _open_out(args.out) as out:
+                write_results(rows, columns, args.column, classify, out)
+            print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+        return 0
+    text = read_text(args.file)
+    assessment = _classifier_from_settings()(text)
+    print(assessment.model_dump_json(indent=2) if args.json else format_scorecard(assessment))
+    return 0
+
+
+def _classifier_from_settings() -> Classify:
+    """The classifier the command uses (tests substitute one here). Through the Assistant, so
+    citations come from the indexed corpus; straight from the index if there is no Assistant."""
+    from .core import load_settings, make_embedder, progress_printer
+
+    settings = load_settings()
+    embedder = make_embedder(settings)
+    try:
+        from ..assistant import Assistant
+    except ModuleNotFoundError as exc:  # the assistant may be missing from a partial build
+        if exc.name != "prodai_assistant.assistant":
+            raise
+        from ..classifier import Classifier
+        from ..index import VectorIndex
+
+        index = VectorIndex.open(settings, embedder, progress=progress_printer())
+        chunks = {chunk.chunk_id: chunk for chunk in index.chunks}
+        return Classifier(chunks, embedder=embedder, settings=settings.classifier).classify
+    assistant = Assistant.from_settings(settings, embedder=embedder, progress=progress_printer())
+    return assistant.classify
+
+
+def read_text(source: str, stdin: IO[bytes] | None = None) -> str:
+    """The description from a file or stdin, decoded as UTF-8 (a BOM is dropped)."""
+    name = "standard input" if source == "-" else repr(source)
+    try:
+        data = (stdin or sys.stdin.buffer).read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{name[0].upper()}{name[1:]} is not UTF-8 text; save it as UTF-8 and try again."
+        ) from None
+
+
+def read_rows(path: Path, column: str) -> tuple[list[dict[str, str]], list[str]]:
+    """Rows and column names of a UTF-8 CSV that has ``column``."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            columns = list(reader.fieldnames or [])
+    except OSError as exc:
+        raise InputError(f"Cannot read {str(path)!r}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{str(path)!r} is not UTF-8; save the CSV as UTF-8.") from None
+    except csv.Error as exc:
+        raise InputError(f"{str(path)!r} is not a readable CSV file ({exc}).") from None
+    if column not in columns:
+        found = ", ".join(repr(c) for c in columns) or "none"
+        raise InputError(
+            f"Column {column!r} is not in {str(path)!r} (columns: {found}); "
+            "name the right one with --column."
+        )
+    return rows, columns
+
+
+def _open_out(path: Path) -> IO[str]:
+    try:
+        return path.open("w", newline="", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"Cannot write {str(path)!r}: {exc.strerror or exc}.") from None
+
+
+def write_results(
+    rows: list[dict[str, str]],
+    columns: list[str],
+    column: str,
+    classify: Classify,
+    out: IO[str],
+) -> None:
+    """Classify each row's ``column`` and write the rows with the result columns added."""
+    from tqdm import tqdm
+
+    names = columns + [c for c in RESULT_COLUMNS if c not in columns]
+    writer = csv.DictWriter(out, fieldnames=names, extrasaction="ignore")
+    writer.writeheader()
+    for row in tqdm(rows, desc="classifying", unit="row", file=sys.stderr, disable=None):
+        writer.writerow({**row, **result_fields(row.get(column) or "", classify)})
+
+
+def result_fields(text: str, classify: Classify) -> dict[str, str]:
+    """The result columns for one description; a refused row says why in 'error'."""
+    try:
+        assessment = classify(text)
+    except InputError as exc:
+        return {
+            "verdict": "",
+            "maturity_level": "",
+            "confidence": "",
+            "gaps": "",
+            "error": str(exc),
+        }
+    return {
+        "verdict": assessment.verdict,
+        "maturity_level": str(assessment.maturity_level),
+        "confidence": f"{assessment.confidence:.2f}",
+        "gaps": " | ".join(assessment.gaps),
+        "error": "",
+    }
+
+
+def format_scorecard(assessment: Assessment) -> str:
+    """A readable scorecard: verdict, criteria with quotes, gaps, next steps, notes, sources."""
+    lines = [
+        f"Verdict: {assessment.verdict.upper().replace('_', ' ')}  "
+        f"(confidence {assessment.confidence:.2f}, maturity {assessment.maturity_level}: "
+        f"{assessment.maturity_name})",
+        *_wrap(assessment.reason),
+    ]
+    if assessment.criteria:
+        lines += ["", "Criteria"]
+        for marker, criterion in enumerate(assessment.criteria, start=1):
+            cite = f" [{marker}]" if criterion.citation else ""
+            lines.append(f"  {_MARK[criterion.status]} {criterion.name}: {criterion.status}{cite}")
+            lines += _wrap(criterion.rationale, indent="      ")
+    lines += _numbered("Gaps (most blocking first)", assessment.gaps)
+    lines += _numbered("Next steps", assessment.next_steps)
+    if assessment.stakeholder_notes:
+        lines += ["", "For your stakeholders"]
+        for key, note in assessment.stakeholder_notes.items():
+            label = AUDIENCE_LABELS.get(key, key)  # type: ignore[call-overload]
+            lines += _wrap(f"{label}: {note}", indent="  ", rest="    ")
+    cited = [c.citation for c in assessment.criteria if c.citation]
+    if cited:
+        lines += ["", "Sources"]
+        for citation in cited:
+            lines += _wrap(
+                f"[{citation.marker}] {citation.title}, {citation.section}: "
+                f"\u201c{citation.quote}\u201d",
+                indent="  ",
+                rest="      ",
+            )
+    return "\n".join(lines)
+
+
+def _numbered(title: str, items: Iterable[str]) -> list[str]:
+    lines: list[str] = []
+    for number, item in enumerate(items, start=1):
+        lines += _wrap(f"{number}. {item}", indent="  ", rest="     ")
+    return ["", title, *lines] if lines else []
+
+
+def _wrap(text: str, indent: str = "", rest: str | None = None) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent if rest is None else rest,
+    ) or [indent]
+
+
+__all__ = [
+    "RESULT_COLUMNS",
+    "cmd_classify",
+    "format_scorecard",
+    "read_rows",
+    "read_text",
+    "register",
+    "result_fields",
+    "write_results",
+]

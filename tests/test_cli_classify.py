@@ -1,0 +1,175 @@
+"""`prodai classify`: single descriptions from a file or stdin, --json, and CSV batches."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from prodai_assistant.classifier import Classifier
+from prodai_assistant.cli import classify as classify_cli
+from prodai_assistant.cli import main
+from prodai_assistant.config import ClassifierSettings
+from prodai_assistant.models import Assessment, Chunk
+
+LIVE = (
+    "Our invoice-reading model has coded all supplier invoices in Coupa since 2022, about "
+    "8,000 a month; AP only checks the flagged ones. The AP systems team owns it and monitors "
+    "it with alerts. Cost per invoice fell from EUR 4.10 to EUR 1.60, tracked in the finance "
+    "KPIs every month."
+)
+PILOT = (
+    "We ran a six-week pilot of an AI call summariser with 12 agents. They copy the summaries "
+    "into the CRM by hand. Handle time fell 8% for the pilot group."
+)
+CHUNKS = {
+    "four-hallmarks#deployed-in-real-operations": Chunk(
+        chunk_id="four-hallmarks#deployed-in-real-operations",
+        doc_id="four-hallmarks",
+        title="The four hallmarks",
+        section="Deployed in real operations",
+        text="A deployed system is live. It serves real work.",
+    )
+}
+CLASSIFIER = Classifier(CHUNKS, settings=ClassifierSettings(max_chars=1_000))
+
+
+@pytest.fixture(autouse=True)
+def _small_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No index or model: the command gets a lexicon-only classifier over a tiny chunk map."""
+    monkeypatch.setattr(classify_cli, "_classifier_from_settings", lambda: CLASSIFIER.classify)
+
+
+def _write(tmp_path: Path, name: str, data: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+def test_a_file_gets_a_readable_scorecard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["classify", str(_write(tmp_path, "d.txt", LIVE))]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Verdict: PRODUCTION")
+    assert "[+] Deployed in real operations: evidenced [1]" in out
+    assert "Sources" in out and "A deployed system is live." in out
+    assert all(len(line) <= 100 for line in out.splitlines())
+
+
+def test_stdin_and_json_print_exactly_the_assessment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stdin = io.TextIOWrapper(io.BytesIO(("\ufeff" + PILOT).encode("utf-8")), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["classify", "-", "--json"]) == 0
+    printed = Assessment.model_validate(json.loads(capsys.readouterr().out))
+    assert printed == CLASSIFIER.classify(PILOT)
+    assert printed.verdict == "demo" and printed.gaps
+
+
+def test_a_demo_scorecard_lists_gaps_and_steps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["classify", str(_write(tmp_path, "p.txt", PILOT))]) == 0
+    out = capsys.readouterr().out
+    assert "Verdict: DEMO" in out
+    assert "Gaps (most blocking first)\n  1. Not in sustained live use" in out
+    assert "Next steps" in out and "For your stakeholders" in out
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xfe\x00d\x00e\x00s\x00c\x00\x92", "not UTF-8 text"),
+        ("x" * 1_001, "limit is 1,000"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: str | bytes, message: str
+) -> None:
+    assert main(["classify", str(_write(tmp_path, "bad.txt", data))]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_a_missing_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["classify", str(tmp_path / "nope.txt")]) == 2
+    assert "Cannot read" in capsys.readouterr().err
+
+
+def _csv(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
+    path = tmp_path / "in.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_a_csv_batch_adds_result_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {"id": "1", "description": LIVE},
+        {"id": "2", "description": PILOT},
+        {"id": "3", "description": ""},
+        {"id": "4", "description": "y" * 1_001},
+    ]
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--csv", str(_csv(tmp_path, rows)), "--out", str(out)]) == 0
+    assert "wrote 4 rows" in capsys.readouterr().err
+    with out.open(newline="", encoding="utf-8") as handle:
+        result = list(csv.DictReader(handle))
+    assert list(result[0]) == ["id", "description", *classify_cli.RESULT_COLUMNS]
+    assert [r["verdict"] for r in result] == ["production", "demo", "not_assessable", ""]
+    assert result[1]["gaps"].count(" | ") >= 1 and float(result[1]["confidence"]) > 0
+    assert result[0]["maturity_level"] in {"2", "3", "4"}
+    assert "limit is 1,000" in result[3]["error"] and result[0]["error"] == ""
+
+
+def test_a_csv_batch_can_go_to_stdout_with_another_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _csv(tmp_path, [{"text": PILOT}])
+    assert main(["classify", "--csv", str(path), "--column", "text"]) == 0
+    result = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert result[0]["verdict"] == "demo"
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (b"id,text\n1,hello\n", [], "Column 'description' is not in"),
+        ("id,description\n1,caf\xe9\n".encode("latin-1"), [], "is not UTF-8"),
+        (b'id,description\n1,"unterminated\n', ["--column", "description"], None),
+    ],
+)
+def test_a_bad_csv_is_one_clear_line_and_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    args: list[str],
+    message: str | None,
+) -> None:
+    path = _write(tmp_path, "bad.csv", content)
+    code = main(["classify", "--csv", str(path), *args, "--out", str(tmp_path / "o.csv")])
+    if message is None:  # the csv module reads an unterminated quote to the end: still fine
+        assert code == 0
+        return
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_the_classify_command_is_registered() -> None:
+    from prodai_assistant.cli import build_parser
+
+    args = build_parser().parse_args(["classify", "--json"])
+    assert args.func is classify_cli.cmd_classify and args.file == "-"
