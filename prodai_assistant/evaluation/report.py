@@ -114,7 +114,8 @@ def render_html(report: EvalReport) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>Eval report</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#1f2328}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #d0d7de;padding:.25rem .5rem;
-text-align:left}}.fail{{color:{_FAIL};font-weight:600}}svg text{{font-size:12px}}</style>
+text-align:left;white-space:nowrap}}td:last-child{{white-space:normal}}
+.fail{{color:{_FAIL};font-weight:600}}svg text{{font-size:12px}}</style>
 </head><body>
 <h1>Eval report <small>({escape(report.backend)})</small></h1>
 <p style="color:{colour};font-weight:600">{"PASSED" if report.passed else "FAILED"}</p>
@@ -174,10 +175,15 @@ def confusion_svg(labels: list[str], confusion: dict[str, dict[str, int]]) -> st
     """A shaded grid, gold labels down the side, predicted labels across the top."""
     if not labels:
         return "<p>No classification cases.</p>"
-    cell, left, top = 70, 120, 40
+    cell, left, top = 110, 130, 48
     peak = max((n for row in confusion.values() for n in row.values()), default=0) or 1
     parts = [
-        f'<text x="{left + j * cell + 4}" y="{top - 8}">{escape(p)}</text>'
+        f'<text x="{left}" y="14">predicted &#8594;</text>',
+        f'<text x="0" y="{top - 8}">gold &#8595;</text>',
+    ]
+    parts += [
+        f'<text x="{left + j * cell + cell / 2}" y="{top - 8}" text-anchor="middle">'
+        f"{escape(p)}</text>"
         for j, p in enumerate(labels)
     ]
     for i, g in enumerate(labels):
@@ -186,16 +192,15 @@ def confusion_svg(labels: list[str], confusion: dict[str, dict[str, int]]) -> st
         for j, p in enumerate(labels):
             n = confusion.get(g, {}).get(p, 0)
             shade = 0.1 + 0.9 * n / peak if n else 0.0
-            hue = _PASS if g == p else _FAIL
             x = left + j * cell
             parts.append(
-                f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{hue}" '
-                f'fill-opacity="{shade:.2f}" stroke="#d0d7de"/>'
-                f'<text x="{x + cell / 2 - 6}" y="{y + cell / 2 + 4}">{n}</text>'
+                f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" '
+                f'fill="{_PASS if g == p else _FAIL}" fill-opacity="{shade:.2f}" stroke="#d0d7de"/>'
+                f'<text x="{x + cell / 2}" y="{y + cell / 2 + 4}" text-anchor="middle">{n}</text>'
             )
-    size_w, size_h = left + cell * len(labels) + 20, top + cell * len(labels) + 10
+    width, height = left + cell * len(labels) + 10, top + cell * len(labels) + 10
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size_w}" height="{size_h}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'role="img" aria-label="confusion matrix">' + "".join(parts) + "</svg>"
     )
 

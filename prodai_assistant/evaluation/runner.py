@@ -83,7 +83,8 @@ class CachingEmbedder:
         if self._queue is not None:
             self._queue.update(dict.fromkeys(todo))
             return [self._cache.get(t, [0.0]) for t in texts]
-        self._cache.update(zip(todo, self.inner.embed_documents(todo), strict=True))
+        if todo:
+            self._cache.update(zip(todo, self.inner.embed_documents(todo), strict=True))
         return [self._cache[t] for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
