@@ -106,9 +106,13 @@ def cold_start(data_dir: Path) -> float:
 
 
 def render(rows: list[tuple[str, str, str]]) -> str:
+    import torch
+
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
     lines = [
-        f"Measured {time.strftime('%Y-%m-%d')} on {machine}, Python {platform.python_version()}.",
+        f"Measured {time.strftime('%Y-%m-%d')} on {machine}, Python {platform.python_version()}, "
+        f"torch {torch.__version__} with {torch.get_num_threads()} intra-op threads, "
+        f"load average {os.getloadavg()[0]:.1f} at the end.",
         "",
         "| Measure | Result | Notes |",
         "|---|---|---|",
@@ -122,7 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one round of questions")
     parser.add_argument("--rounds", type=int, default=10, help="rounds of the question set")
     parser.add_argument("--output", type=Path, help="also write the table to this file")
+    parser.add_argument(
+        "--threads", type=int, help="torch intra-op threads (default: torch's own choice)"
+    )
     args = parser.parse_args(argv)
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     rounds = 1 if args.quick else max(1, args.rounds)
     with tempfile.TemporaryDirectory(prefix="prodai-bench-") as tmp:
         table = render(measure(Path(tmp), rounds))
