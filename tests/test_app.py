@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,6 +87,14 @@ def page_text(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def badges(at: AppTest) -> list[tuple[str, str]]:
+    """(colour, label) of every st.badge on the page."""
+    found = []
+    for m in at.markdown:
+        found += re.findall(r":(\w+)-badge\[(?::material/\w+: )?([^\]]+)\]", m.value)
+    return found
+
+
 def assistant_messages(at: AppTest) -> list[str]:
     return [
         "\n".join(m.value for m in msg.markdown)
@@ -152,8 +161,8 @@ def test_refusal_is_styled_as_a_warning_without_citations(tmp_path: Path) -> Non
 
 def test_description_pasted_in_chat_gets_the_scorecard_inline(tmp_path: Path) -> None:
     at = ask(start(tmp_path, FakeAssistant()), DESCRIPTION)
-    values = {m.label: m.value for m in at.metric}
-    assert values["Verdict"] == "Production AI"
+    assert badges(at) == [("green", "Production AI")]
+    assert {m.label for m in at.metric} == {"Confidence", "Maturity", "Criteria evidenced"}
     assert any(m.proto.allow_html and "<mark" in m.value for m in at.markdown)
     assert {d.label for d in at.get("download_button")} >= {"Download scorecard (Markdown)"}
 

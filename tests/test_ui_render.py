@@ -461,7 +461,8 @@ def test_damaged_reports_raise_a_clear_error(tmp_path: Path, content: str) -> No
 
 def test_gate_rows_chart_data_and_confusion() -> None:
     rows = evalreport.gate_rows(REPORT)
-    assert rows[""].tolist() == ["✅", "❌", "❌"]
+    assert rows["result"].tolist() == ["pass", "fail", "fail"]
+    assert "#ffd6d6" in evalreport.result_style("fail") and evalreport.result_style("?") == ""
     assert rows["failing items"].tolist()[1] == "qa-0, qa-1, qa-2, qa-3, qa-4 …"
     assert evalreport.gate_chart_data(REPORT)["metric"].tolist() == ["recall_at_5", "mrr"]
     confusion = evalreport.confusion_frame(REPORT)

@@ -55,7 +55,7 @@ def gate_rows(report: dict[str, Any]) -> pd.DataFrame:
         failing = list(gate.get("failing_items") or [])
         rows.append(
             {
-                "": "✅" if gate.get("passed") else "❌",
+                "result": "pass" if gate.get("passed") else "fail",
                 "metric": gate.get("metric", "?"),
                 "check": gate.get("kind", "gate"),
                 "value": gate.get("value"),
@@ -63,7 +63,15 @@ def gate_rows(report: dict[str, Any]) -> pd.DataFrame:
                 "failing items": ", ".join(failing[:5]) + (" …" if len(failing) > 5 else ""),
             }
         )
-    return pd.DataFrame(rows, columns=["", "metric", "check", "value", "needs", "failing items"])
+    columns = ["result", "metric", "check", "value", "needs", "failing items"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def result_style(result: object) -> str:
+    """CSS for a gate's result cell: green for pass, red for fail."""
+    colors = {"pass": "#c8f2d0", "fail": "#ffd6d6"}
+    color = colors.get(str(result))
+    return f"background-color: {color}; color: #1d232c" if color else ""
 
 
 def gate_chart_data(report: dict[str, Any]) -> pd.DataFrame:
@@ -108,4 +116,5 @@ __all__ = [
     "load_report",
     "metric_rows",
     "report_dirs",
+    "result_style",
 ]

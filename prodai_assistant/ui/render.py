@@ -21,7 +21,11 @@ VERDICT_LABELS = {
     "not_assessable": "Not assessable",
 }
 VERDICT_COLORS = {"production": "green", "demo": "orange", "not_assessable": "gray"}
-VERDICT_ICONS = {"production": "✅", "demo": ":material/science:", "not_assessable": "❔"}
+VERDICT_ICONS = {
+    "production": ":material/verified:",
+    "demo": ":material/science:",
+    "not_assessable": ":material/help:",
+}
 STATUS_COLORS = {
     "evidenced": "#c8f2d0",
     "partial": "#fff1b8",

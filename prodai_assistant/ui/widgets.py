@@ -66,16 +66,23 @@ def show_scorecard(
 ) -> None:
     """Verdict, confidence, maturity, criteria, highlighted evidence, gaps, next steps, notes."""
     verdict_badge(assessment)
+    evidenced = sum(c.status == "evidenced" for c in assessment.criteria)
     left, middle, right = st.columns(3)
-    left.metric("Verdict", VERDICT_LABELS.get(assessment.verdict, assessment.verdict), border=True)
-    middle.metric("Confidence", f"{assessment.confidence:.0%}", border=True)
-    right.metric(
+    left.metric("Confidence", f"{assessment.confidence:.0%}", border=True, height="stretch")
+    middle.metric(
         "Maturity",
         f"Level {assessment.maturity_level}",
         assessment.maturity_name,
         delta_color="off",
         delta_arrow="off",
         border=True,
+        height="stretch",
+    )
+    right.metric(
+        "Criteria evidenced",
+        f"{evidenced} of {len(assessment.criteria)}",
+        border=True,
+        height="stretch",
     )
     st.markdown(assessment.reason)
     criteria_table(assessment)

@@ -40,14 +40,15 @@ counts, timings = report.get("counts") or {}, report.get("timings") or {}
 cols = st.columns(4)
 cols[0].metric("QA items", counts.get("qa_items", "–"))
 cols[1].metric("Classification items", counts.get("classification_items", "–"))
-cols[2].metric("Checks passed", f"{(gates[''] == '✅').sum()} / {len(gates)}")
+cols[2].metric("Checks passed", f"{(gates['result'] == 'pass').sum()} / {len(gates)}")
 cols[3].metric("Run time", f"{timings['total_s']:.0f} s" if "total_s" in timings else "–")
 
 st.subheader("Metrics against gates")
 chart_data = evalreport.gate_chart_data(report)
 if len(chart_data):
     st.altair_chart(charts.gate_chart(chart_data), width="stretch")
-st.dataframe(gates, hide_index=True, width="stretch")
+styled = gates.style.map(evalreport.result_style, subset=["result"]) if len(gates) else gates
+st.dataframe(styled, hide_index=True, width="stretch")
 
 confusion = evalreport.confusion_frame(report)
 if len(confusion):
