@@ -102,6 +102,19 @@ def test_live_but_never_measured_is_a_demo_that_says_so(classifier: Classifier) 
     assert "baseline" in result.next_steps[0]
 
 
+def test_the_informal_slack_line_counts_but_is_still_a_demo(classifier: Classifier) -> None:
+    text = (
+        "the bot answers our customers' chats every day and the support team stopped doing "
+        "it by hand"
+    )
+    result = classifier.classify(text)
+    status = {c.key: c.status for c in result.criteria}
+    assert status["deployed"] == "evidenced" and status["embedded"] == "evidenced"
+    assert result.verdict == "demo"
+    assert result.gaps[0].startswith("Value never measured")
+    assert any(gap.startswith("No accountable owner") for gap in result.gaps)
+
+
 def test_staging_is_a_demo_even_with_strong_engineering(classifier: Classifier) -> None:
     result = classifier.classify(STAGING)
     assert result.verdict == "demo"

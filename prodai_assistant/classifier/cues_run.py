@@ -144,7 +144,7 @@ RUN_CUES: list[Row] = [
     ("D6", "owner", 1, 0.5,
      r"\bkeeps? an eye on it\b|\bowner\b|\brun by\b"),
     ("D6", "support", 1, 1.0,
-     r"\b(?:support (?:route|queue|contract|rota|team|model|process|arrangement)"
+     r"\b(?:support (?:route|queue|contract|rota|model|process|arrangement)"
      r"|service contract|vendor support|l[123](?:/l[123])? (?:support|process)|second-line"
      r"|first-line|supports it|24/7 support)\b"),
     ("D6", "budget", 1, 1.0,

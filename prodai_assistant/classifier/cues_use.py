@@ -57,7 +57,8 @@ USE_CUES: list[Row] = [
     ("D1", "real_users", 1, 0.5,
      r"\b(?:real|actual|live|paying|external) (?:customers?|users?|traffic|calls|patients"
      r"|transactions|cases|claims|orders|requests|conversations|onboarding files|invoices)\b"
-     r"|\bcustomer-facing\b|\bin real time\b|\breal-time\b"),
+     r"|\bcustomer-facing\b|\bin real time\b|\breal-time\b|\b(?:our|their) (?:own )?customers\b"
+     r"|\bcustomers['\u2019]"),
     ("D1", "real_users", 1, 0.5,
      rf"\b\d[\d,]* (?:[\w-]+ )?{PEOPLE}\b"),
     ("D1", "graduated", 1, 1.0,

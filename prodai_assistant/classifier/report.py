@@ -121,9 +121,9 @@ def ordered_gaps(judgement: Judgement) -> list[CriterionKey]:
         key=lambda k: (k != "deployed", _SEVERITY[judgement.statuses[k]], _order(k)),
     )
     weak = [
-        spec.key
-        for spec in CRITERIA
-        if judgement.statuses[spec.key] == "partial" and spec.key not in blocking
+        key
+        for key in BLOCKING_PRIORITY
+        if judgement.statuses[key] == "partial" and key not in blocking
     ]
     return blocking + weak
 
@@ -132,8 +132,21 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+# What to fix first: nothing matters until it is live and in the workflow; then the strict
+# value test, then who runs it, then governance, data, and the books (which follow value).
+BLOCKING_PRIORITY: tuple[CriterionKey, ...] = (
+    "deployed",
+    "embedded",
+    "roi",
+    "operations",
+    "governed",
+    "data",
+    "financials",
+)
+
+
 def _order(key: CriterionKey) -> int:
-    return [spec.key for spec in CRITERIA].index(key)
+    return BLOCKING_PRIORITY.index(key)
 
 
 def gap_text(key: CriterionKey, judgement: Judgement) -> str:
@@ -186,6 +199,7 @@ def reason(judgement: Judgement, gaps: list[str]) -> str:
 
 
 __all__ = [
+    "BLOCKING_PRIORITY",
     "citation",
     "criteria",
     "evidence_spans",
