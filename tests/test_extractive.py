@@ -374,6 +374,25 @@ def test_units_skip_unquotable_lines(text: str) -> None:
     assert units_of(chunk) == []
 
 
+def test_continuation_parts_count_once_in_structured_answers() -> None:
+    library = dict(LIBRARY)
+    part = LIBRARY["four-hallmarks#driving-repeatable-roi"]
+    library["four-hallmarks#driving-repeatable-roi-2"] = part.model_copy(
+        update={"chunk_id": "four-hallmarks#driving-repeatable-roi-2", "ordinal": 99}
+    )
+    ids = cited_ids("What are the four hallmarks?", "hallmarks", library=library)
+    assert len(ids) == 5 and not any(i.endswith("-2") for i in ids)
+
+
+def test_general_lead_is_a_statement_not_a_question() -> None:
+    composed = compose(
+        "Which questions test running costs?",
+        "general",
+        retrieved=hits("stakeholder-cfo#questions-the-cfo-should-ask"),
+    )
+    assert not composed.answer.split("\n")[0].rstrip(" [1]").endswith("?")
+
+
 def test_render_reuses_a_marker_for_the_same_quote() -> None:
     unit = units_of(LIBRARY["glossary#xops"])[0]
     answer, citations = render([Point((unit,)), Point((unit,))])

@@ -176,8 +176,9 @@ def stakeholder_chunks(library: Mapping[str, Chunk], audience: str) -> list[Chun
 
 
 def _first_parts(chunks: Sequence[Chunk]) -> list[Chunk]:
-    """Drop continuation parts ('-2', '-3') so each section counts once."""
-    return [c for c in chunks if not re.search(r"-\d+$", c.chunk_id)]
+    """Drop continuation parts ('<id>-2', '<id>-3') so each section counts once."""
+    ids = {c.chunk_id for c in chunks}
+    return [c for c in chunks if re.sub(r"-\d+$", "", c.chunk_id) not in ids - {c.chunk_id}]
 
 
 # ---------------------------------------------------------------- planning per intent
@@ -393,7 +394,11 @@ def _pool(
     points: list[Point] = []
     lead_units = [u for u in ranked if u.chunk.chunk_id == lead.chunk_id] if lead else []
     if lead is not None and lead_units:
-        first = lead_units[0] if best_lead else min(lead_units, key=lambda u: u.index)
+        # A statement leads better than one of the section's questions.
+        statements = [u for u in lead_units if not u.text.endswith("?")]
+        statements = statements or [u for u in units_of(lead, intros=True) if u.intro]
+        statements = statements or lead_units
+        first = statements[0] if best_lead else min(lead_units, key=lambda u: u.index)
         points.append(Point((first,), label))
         chosen.append(first)
     preferred_ids = {c.chunk_id for c in preferred}
