@@ -48,6 +48,13 @@ def _status(text: str, key: str) -> str:
         ("We have never measured what it saves.", "D7", -1),
         ("Finance projects savings of 3M a year.", "D7", -1),
         ("Low-confidence cases go to a human reviewer.", "D8", 1),
+        ("We rolled the assistant out to all staff company-wide.", "D1", 1),
+        ("The pilot is over; it is BAU for the claims team now.", "D1", 1),
+        ("We retrain it quarterly and the CISO approved it.", "D4", 1),
+        ("The CISO approved it before launch.", "D5", 1),
+        ("The head of claims is accountable for it.", "D6", 1),
+        ("A time study showed an ROI of 3.1x.", "D7", 1),
+        ("We stopped paying the agency that did it before.", "D7", 1),
     ],
 )
 def test_concepts_are_detected_with_their_polarity(text: str, dim: str, polarity: int) -> None:
@@ -81,6 +88,14 @@ def test_concepts_are_detected_with_their_polarity(text: str, dim: str, polarity
 )
 def test_scope_turns_claims_into_the_right_status(text: str, key: str, status: str) -> None:
     assert _status(text, key) == status
+
+
+def test_a_finished_pilot_does_not_count_against_a_rollout() -> None:
+    text = "After the pilot ended we rolled the assistant out to all 900 staff in March."
+    assert _status(text, "deployed") == "evidenced"
+    assert _status("The pilot ended in June and scaling is pending.", "deployed") == (
+        "contradicted"
+    )
 
 
 def test_buzzwords_without_specifics_earn_no_credit() -> None:

@@ -14,7 +14,8 @@ _GOV_BODY = (
     r"(?: management)?|mrm|audit|internal audit|ethics|ai governance(?: board)?|governance"
     r"(?: board| committee)?|architecture(?: board)?|works council|data protection(?: office"
     r"| officer)?|dpo|clinical safety(?: officer)?|safety management|change advisory board"
-    r"|ot security|regulators?)"
+    r"|ot security|regulators?|ciso|cro|chief risk officer|risk officer|compliance officer"
+    r"|legal counsel|(?:external )?auditors?|external audit)"
 )
 _ROLE = (
     r"(?:human|person|lawyer|radiologist|clinician|physician|underwriter|analyst|agent"
@@ -45,9 +46,9 @@ RUN_CUES: list[Row] = [
     ("D4", "registry", 1, 1.0,
      r"\b(?:model )?registry\b|\bmlflow\b|\bversion(?:ed|ing)\b|\bversion control\b"),
     ("D4", "retraining", 1, 1.0,
-     r"\bre-?train(?:s|ed|ing)? (?:every|each|weekly|monthly|nightly|daily|automatically"
-     r"|on a schedule|after)\b|\b(?:weekly|monthly|nightly|daily|scheduled|automated"
-     r"|automatic) re-?training\b|\bretraining is scheduled\b"),
+     r"\bre-?train(?:s|ed|ing)?(?: (?:it|them|the model))? (?:every|each|weekly|monthly"
+     r"|quarterly|nightly|daily|automatically|on a schedule|after)\b|\b(?:weekly|monthly"
+     r"|nightly|daily|scheduled|automated|automatic) re-?training\b|\bretraining is scheduled\b"),
     ("D4", "oncall", 1, 1.0,
      r"\bon-?call\b|\bpagerduty\b|\bopsgenie\b|\brota\b|\b24/7\b"),
     ("D4", "runbook", 1, 1.0,
@@ -140,7 +141,7 @@ RUN_CUES: list[Row] = [
      r"|\blooks? after (?:it|the)\b|\b(?:po|owner): [a-z]|\b(?:team|group|department"
      r"|directorate|unit|squad|desk|function|coe) (?:runs|owns|maintains|supports|operates"
      r"|looks after|retrains|monitors|manages) (?:it|the)\b"
-     r"|\bowns and (?:monitors|runs|supports)\b"),
+     r"|\bowns and (?:monitors|runs|supports)\b|\b(?:is|are) accountable\b"),
     ("D6", "owner", 1, 0.5,
      r"\bkeeps? an eye on it\b|\bowner\b|\brun by\b"),
     ("D6", "support", 1, 1.0,
@@ -172,7 +173,9 @@ RUN_CUES: list[Row] = [
      rf"\b{EFFECT_A}\b[^.;]{{0,50}}?(?<![\w.]){QUANTITY}|(?<![\w.]){QUANTITY}[^.;]{{0,20}}?"
      rf"\b{EFFECT_B}\b|\bused to (?:have|need|take|cost|spend)\b[^.;]{{0,20}}?{QUANTITY}"
      r"|\b(?:didn't|did not|no need to|never had to) (?:have to )?(?:hire|pay|buy|renew)\b"
-     r"|\bavoided hiring\b|\b(?:stopped|no longer|not) (?:paying|refunding|buying|renewing)\b"),
+     r"|\bavoided hiring\b|\b(?:stopped|no longer|not) (?:paying|refunding|buying|renewing)\b"
+     r"|\broi (?:of|was|is) (?:about |around )?\d|\b\d[\d.]*\s?x roi\b|\bpayback (?:period )?"
+     r"(?:of|in|within|was) (?:about |around )?\d"),
     ("D7", "money", 1, 1.0,
      rf"{MONEY}[^.;]{{0,60}}?\b(?:a year|per (?:year|month|quarter)|a month|a quarter"
      r"|annual\w*|this year|last year|saving|savings|saved|reduction|reduced|less|lower"

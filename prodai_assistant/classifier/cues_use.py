@@ -24,6 +24,11 @@ USE_CUES: list[Row] = [
     ("D1", "population", 1, 0.5,
      rf"\b(?:all|every|each)(?: one)?(?: of)?(?: (?:our|the|its|their))?\s+"
      rf"(?:[\w'-]+\s+){{0,2}}?{UNIT}\b"),
+    ("D1", "population", 1, 1.0,
+     r"\b(?:to|for|across|by) (?:everyone|everybody|all (?:our )?(?:staff|employees|users"
+     r"|customers|agents|teams|stores|branches|sites|regions|markets|departments|colleagues)"
+     r"|the whole (?:company|team|organi[sz]ation|business|group|department|sales org))\b"
+     r"|\b(?:company|organi[sz]ation|enterprise|group)-wide\b"),
     ("D1", "live", 1, 0.5,
      r"\b(?:went|gone|been|is|are|was|were|now|running|runs?) live\b|\blive (?:in|on|across"
      r"|for|at|since)\b|(?<![-\w])(?:in|into) production\b(?![- ](?:ready|grade))"),
@@ -35,7 +40,7 @@ USE_CUES: list[Row] = [
     ("D1", "routine_use", 1, 1.0,
      r"\bin (?:routine|daily|everyday|day-to-day|regular|full|active) (?:use|care|service"
      r"|operation|operations)\b|\bbusiness as usual\b|\bhow (?:we|the \w+(?: \w+)?|our \w+"
-     r"(?: \w+)?|they) works?\b|\bpart of how\b"),
+     r"(?: \w+)?|they) works?\b|\bpart of how\b|(?-i:\bBAU\b)"),
     ("D1", "in_use", 1, 0.5,
      r"\b(?:in use|been using|have used|has used|been used|(?:we|they|people|staff|everyone)"
      r" use it|relies on it|rely on it|used by)\b"),

@@ -162,6 +162,9 @@ def gap_text(key: CriterionKey, judgement: Judgement) -> str:
         lead = ""
     if status == "partial" and key not in judgement.blockers:
         opener = f"Only partly evidenced, {lower_first(SPECS[key].name)}"
+        positives = [s for s in signals if s.polarity > 0]
+        if not flagged and positives:
+            return f"{opener}: it still needs {NEEDS[key]}."
         if not flagged:
             return f"{opener}: {IMPLIED[key]}."
     if flagged:

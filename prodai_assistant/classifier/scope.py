@@ -74,7 +74,7 @@ _PAST = re.compile(
 )
 _NOW = re.compile(
     r"\b(?:now|today|these days|since then|ever since|nowadays|has (?:since )?become"
-    r"|went live|gone live|rolled (?:it |them )?out|in production|in routine use)\b",
+    r"|went live|gone live|rolled (?:[\w-]+ ){0,3}?out|in production|in routine use)\b",
     re.IGNORECASE,
 )
 # A negated practice that was only true at the start ("at first there was no monitoring").

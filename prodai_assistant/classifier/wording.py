@@ -46,7 +46,8 @@ NEEDS: dict[CriterionKey, str] = {
     "financials": "the value in money terms, in the P&L or in a budget",
 }
 
-# A partial status with no positive quote: what the partial credit rests on.
+# A partial status with no positive quote: what the partial credit rests on (similarity,
+# implication from live use, or a measured effect not yet in money).
 IMPLIED: dict[CriterionKey, str] = {
     "deployed": "similar wording suggests live use, but nothing specific is quoted",
     "embedded": "similar wording suggests it is used in the workflow",
