@@ -28,6 +28,7 @@ from prodai_assistant.models import (
     Citation,
     Criterion,
     EvidenceSpan,
+    GuardDecision,
     Retrieved,
 )
 from prodai_assistant.testing import FakeEmbedder
@@ -326,6 +327,15 @@ def test_reports_are_written_and_self_contained(tmp_path: Path) -> None:
     for external in ("<script", "src=", "href=", "<link", "@import"):
         assert external not in html
     assert "false_refusal_rate" in paths[1].read_text()
+
+
+def test_summary_table_shows_guard_decisions_of_llm_backends() -> None:
+    question = "What is xOps?"
+    decision = GuardDecision(sentence="x", supported=False, action="removed")
+    guarded = cited(question, *GOOD[question]).model_copy(update={"guard": [decision]})
+    report = run(FakeAnswerer({question: guarded}))
+    assert report.counts["guard_removed"] == 1
+    assert "LLM guard decisions: removed 1" in summary_table(report)
 
 
 def test_summary_table_names_failing_items() -> None:

@@ -50,6 +50,9 @@ class QAResult(BaseModel):
     critical_missing: list[str] = Field(default_factory=list)
     forbidden: list[str] = Field(default_factory=list)
     cited_chunks: list[str] = Field(default_factory=list)
+    cited_not_retrieved: list[str] = Field(
+        default_factory=list, description="Cited chunks missing from answer.retrieved (info)."
+    )
     gold_chunk_hit: bool | None = None
     gold_source_hit: bool | None = None
     guard_actions: dict[str, int] = Field(default_factory=dict)
@@ -118,6 +121,7 @@ def _fidelity_fields(fid: AnswerFidelity) -> dict[str, Any]:
             for s in fid.unsupported
         ),
         "support_mean": fid.support_mean,
+        "cited_not_retrieved": fid.cited_not_retrieved,
     }
 
 

@@ -42,6 +42,11 @@ def summary_table(report: EvalReport) -> str:
         tag = "" if g.kind == "gate" else " (baseline)"
         needs = f"{g.op} {_fmt(g.threshold)}"
         lines.append(f"{g.metric + tag:<{width}}  {_fmt(g.value):>8}  {needs:<9}  {flag}")
+    guard = {
+        k.removeprefix("guard_"): v for k, v in report.counts.items() if k.startswith("guard_")
+    }
+    if guard:
+        lines.append("LLM guard decisions: " + ", ".join(f"{k} {v}" for k, v in guard.items()))
     verdict = "PASSED" if report.passed else f"FAILED ({len(report.failed_gates)} checks)"
     lines.append(
         f"{verdict}: {report.counts.get('qa_items', 0)} questions, "

@@ -280,6 +280,7 @@ def _counts(data: EvalData, qa: Sequence[QAResult]) -> dict[str, int]:
         "classification_items": len(data.classification),
         "audit_items": len(data.audit),
         "answer_sentences": sum(r.sentences for r in qa),
+        "citations_outside_retrieved": sum(len(r.cited_not_retrieved) for r in qa),
         **guard,
     }
 
