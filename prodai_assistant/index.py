@@ -468,9 +468,13 @@ def _client(path: Path) -> Any:
         from chromadb.config import Settings as ChromaSettings
     except ImportError as exc:
         raise IndexError_("chromadb is not installed: run `pip install chromadb`.") from exc
-    return chromadb.PersistentClient(
-        path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
-    )
+    settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    except Exception:
+        # chromadb caches a half-started system for a path whose open failed (e.g. while the
+        # folder was read-only) and fails once more on it before dropping it: try once again.
+        return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
 def _query_args(vector: list[float], n: int) -> dict[str, Any]:
