@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from prodai_assistant.cli import build_parser
+from prodai_assistant.cli import build_parser, main
 from prodai_assistant.errors import InputError, ProdAIError
 from prodai_assistant.evaluation.datasets import (
     AuditItem,
@@ -362,3 +362,13 @@ def test_eval_command_is_registered() -> None:
     )
     assert args.backend == "extractive" and args.report_dir == Path("out")
     assert args.update_baseline and callable(args.func)
+
+
+def test_eval_command_reports_bad_data_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "qa.jsonl").write_text('{"id": "x"}\n')
+    assert main(["eval", "--evals-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == "error: qa.jsonl line 1: question: Field required."
+    assert main(["eval", "--evals-dir", str(tmp_path / "absent")]) == 2
+    assert "--evals-dir" in capsys.readouterr().err
