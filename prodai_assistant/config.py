@@ -41,6 +41,11 @@ class EmbeddingSettings(_Section):
     )
     batch_size: int = Field(default=64, ge=1, description="Sentences per encode batch.")
     device: str = Field(default="cpu", description="torch device for the embedder.")
+    threads: int | None = Field(
+        default=1,
+        ge=1,
+        description="torch intra-op threads; 1 keeps latency flat under concurrent requests.",
+    )
 
 
 class RetrievalSettings(_Section):

@@ -75,7 +75,11 @@ def _load_sentence_transformer(settings: EmbeddingSettings) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        if settings.threads is not None:
+            torch.set_num_threads(settings.threads)
 
         model = SentenceTransformer(str(path), device=settings.device)
     except ImportError as exc:
