@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from prodai_assistant.audit import AuditRecord, MemoryAuditStore
+from prodai_assistant.audit import AuditRecord, Feedback, MemoryAuditStore
 from prodai_assistant.config import Settings
 from prodai_assistant.errors import AuditError, InputError
 from prodai_assistant.testing import FakeAssistant
@@ -38,8 +38,9 @@ class FailingStore(MemoryAuditStore):
             raise AuditError("the audit database is read-only; set PRODAI_DATA_DIR")
         return super().record(record)
 
-    def add_feedback(self, record_id: str, score: int, comment: str | None = None,
-                     session_id: str | None = None):  # type: ignore[no-untyped-def]  # fmt: skip
+    def add_feedback(
+        self, record_id: str, score: int, comment: str | None = None, session_id: str | None = None
+    ) -> Feedback:
         if self.fail_feedback:
             raise AuditError("the audit database is locked")
         return super().add_feedback(record_id, score, comment, session_id)

@@ -32,6 +32,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 START_TIMEOUT_S = 120
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .every(chart => chart.querySelector("svg, canvas"))"""
 ANSWER_TIMEOUT_MS = 300_000  # the first answer waits for the index build on a cold data dir
 
 pytestmark = [
@@ -87,6 +89,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
+        # Other work may edit package files meanwhile; a reload would rebuild the assistant.
+        "--server.fileWatcherType", "none",
     ]  # fmt: skip
     started = time.monotonic()
     with log.open("wb") as sink:
@@ -132,6 +136,7 @@ def settle(page, quiet_ms: int = 1200) -> None:  # type: ignore[no-untyped-def]
             last, stable_since = size, time.monotonic()
         elif (time.monotonic() - stable_since) * 1000 >= quiet_ms:
             page.evaluate("() => document.fonts.ready.then(() => true)")  # icon font loaded
+            page.wait_for_function(CHARTS_DRAWN)
             return
         page.wait_for_timeout(200)
 

@@ -412,6 +412,30 @@ def test_period_covers_whole_days_in_utc() -> None:
     assert operations.period((), day)[0].date() == day
 
 
+def test_headline_formats_figures_and_missing_values() -> None:
+    from prodai_assistant.audit import OpsStats
+
+    stats = OpsStats(total=1200, asks=1000, classifications=200, latency_p50_ms=812.4,
+                     latency_p95_ms=None, refused=50, refusal_rate=0.05, feedback_positive=3,
+                     feedback_negative=1, feedback_ratio=0.75)  # fmt: skip
+    figures = {label: (value, note) for label, value, note in operations.headline(stats)}
+    assert figures["Records"] == ("1,200", "1,000 asks, 200 assessed")
+    assert figures["Latency p50"] == ("812 ms", None)
+    assert figures["Latency p95"] == ("–", None)
+    assert figures["Refusal rate"] == ("5%", "50 refused")
+    assert figures["Positive feedback"] == ("75%", "4 rated answers")
+
+
+def test_verdict_mix_is_labelled_for_the_chart() -> None:
+    from prodai_assistant.audit import OpsStats
+
+    mix = operations.verdict_mix(OpsStats(verdict_mix={"demo": 3, "production": 1}))
+    assert mix.to_dict("records") == [
+        {"verdict": "Still a demo", "projects": 3},
+        {"verdict": "Production AI", "projects": 1},
+    ]
+
+
 # --- eval report -----------------------------------------------------------------------------
 
 REPORT = {

@@ -11,6 +11,7 @@ from .render import VERDICT_LABELS
 
 VERDICT_ORDER = ["production", "demo", "not_assessable"]
 VERDICT_PALETTE = ["#2e9e4f", "#e8890c", "#8a8f98"]
+PASS_FAIL = ["#2e9e4f", "#d1343a"]
 
 
 def bar_chart(
@@ -67,9 +68,14 @@ def volume_chart(days: pd.DataFrame) -> alt.Chart:
     )
     chart: alt.Chart = (
         alt.Chart(long, title="Volume per day")
-        .mark_bar()
+        .mark_bar(size=26)
         .encode(
-            x=alt.X("day:N", title=None),
+            x=alt.X(
+                "day:T",
+                title=None,
+                timeUnit="yearmonthdate",
+                axis=alt.Axis(format="%d %b", labelAngle=0, tickCount="day"),
+            ),
             y=alt.Y("records:Q", title="records", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("kind:N", title=None),
             tooltip=["day", "kind", "records"],
@@ -84,12 +90,9 @@ def gate_chart(data: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(data).encode(y=alt.Y("metric:N", title=None, sort=None))
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title="value", scale=alt.Scale(domainMin=0)),
-        color=alt.Color(
-            "status:N", scale=alt.Scale(domain=["pass", "fail"], range=["#2e9e4f", "#d1343a"]),
-            title=None,
-        ),
+        color=alt.Color("status:N", scale=alt.Scale(domain=["pass", "fail"], range=PASS_FAIL)),
         tooltip=["metric", "value", "threshold", "status"],
-    )  # fmt: skip
+    )
     ticks = base.mark_tick(color="black", thickness=2, size=18).encode(x="threshold:Q")
     layered: alt.LayerChart = (bars + ticks).properties(height=max(160, 22 * len(data)))
     return layered

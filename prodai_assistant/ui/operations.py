@@ -34,14 +34,16 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:,.0f} ms"
 
 
-def headline(stats: OpsStats) -> list[tuple[str, str]]:
-    """Label and formatted value of the five headline metrics."""
+def headline(stats: OpsStats) -> list[tuple[str, str, str | None]]:
+    """Label, formatted value and a short note for each headline metric."""
+    ratings = stats.feedback_positive + stats.feedback_negative
     return [
-        ("Records", f"{stats.total:,}"),
-        ("Latency p50 / p95", f"{_ms(stats.latency_p50_ms)} / {_ms(stats.latency_p95_ms)}"),
-        ("Refusal rate", _percent(stats.refusal_rate)),
-        ("Positive feedback", _percent(stats.feedback_ratio)),
-        ("Ratings", f"{stats.feedback_positive} 👍 / {stats.feedback_negative} 👎"),
+        ("Records", f"{stats.total:,}", f"{stats.asks:,} asks, {stats.classifications:,} assessed"),
+        ("Latency p50", _ms(stats.latency_p50_ms), None),
+        ("Latency p95", _ms(stats.latency_p95_ms), None),
+        ("Refusal rate", _percent(stats.refusal_rate), f"{stats.refused:,} refused"),
+        ("Positive feedback", _percent(stats.feedback_ratio), f"{ratings:,} rated answers"),
+        ("Assessments", f"{stats.classifications:,}", None),
     ]
 
 

@@ -25,9 +25,18 @@ if stats is None:
 elif stats.total == 0:
     st.info("Nothing was recorded in this period yet. Ask a question or assess a project first.")
 else:
-    cols = st.columns(5)
-    for col, (label, value) in zip(cols, operations.headline(stats), strict=True):
-        col.metric(label, value)
+    figures = operations.headline(stats)
+    for row in (figures[:3], figures[3:]):
+        for col, (label, value, note) in zip(st.columns(3), row, strict=True):
+            col.metric(
+                label,
+                value,
+                note,
+                delta_color="off",
+                delta_arrow="off",
+                border=True,
+                height="stretch",
+            )
     st.altair_chart(
         charts.volume_chart(pd.DataFrame([d.model_dump() for d in stats.volume_per_day])),
         width="stretch",
