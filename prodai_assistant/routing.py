@@ -41,14 +41,15 @@ INJECTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|rule|prompt|guideline"
     r"|direction|context|polic|guardrail|filter|above)|\b(reveal|show|print|repeat|leak|output|dump)\b"
     r".{0,30}\b(your|the|hidden|initial)\b.{0,20}\b(instructions|prompt|rules|configuration)\b"
-    r"|</?\s*(system|assistant)\s*>|\[/?inst\]|<\|im_start\|>",
+    r"|</?\s*(system|assistant|context|instructions?)\s*>|\[/?inst\]|<\|im_start\|>"
+    r"|\b(answer|respond|reply)\s+(to\s+)?(every|all|each|any)\s+(questions?|messages?)\s+with\b",
     re.IGNORECASE,
 )
 INJECTION_PHRASES = _alts(
     "disregard | system prompt | you are now | from now on (you|act|respond|answer) "
     "| developer mode | jail ?break\\w* | do anything now | pretend (to be|you are|you're) "
     "| role ?play\\w* | act as (if|an? (unfiltered|unrestricted|evil|different|new)) "
-    "| (no|without) (any )?(restrictions|filters|guardrails|limits) | new instructions "
+    "| (no|without) (any )?(restrictions|filters|guardrails|limits) | new instructions? "
     "| (ignore|forget|disregard) (everything|all|anything) (above|before|previous|prior|earlier"
     "|you were told) | act as (my|your|a|an) (personal|general|unrestricted|unfiltered|different"
     "|new)\\w*"
@@ -86,13 +87,15 @@ DOMAIN_WORDS = _words(
     embedded definition definitions punchy slideware buzzword buzzwords rubric criteria criterion
     dimension dimensions drift monitoring kpi okr sla slo runbook on-call compliance initiative
     initiatives experiment experiments production-ready production-grade productionised fail
-    failure failures stall stalled stalls nanda"""
+    failure failures failed stall stalled stalls nanda statistics assessment assess assessed verdict
+    evidence evidenced credit claimed variability d1 d2 d3 d4 d5 d6 d7 d8"""
 )
 DOMAIN_PHRASES = _alts(
     "proof of concept | machine learning | bottom line | line of business | technical debt "
     "| edge cases? | data pipelines? | business process\\w* | three part test | wired into "
     "| just a demo | visible in (your )?financials | (formal|slide|slideware|punchy) version "
-    "| weakest link | use cases? | elevator pitch"
+    "| weakest link | use cases? | elevator pitch | supported by (your )?operations | red flags? "
+    "| positive signals? | owned and supported"
 )
 GREETING = re.compile(
     r"^((hi|hello|hey|hiya|howdy|greetings|good\s+(morning|afternoon|evening)|thanks|thank\s+you)"
@@ -132,6 +135,13 @@ HALLMARK_FOCUS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("3", _alts("third | 3rd | three | reliab\\w* | governed | governance | xops")),
     ("4", _alts("fourth | 4th | last | repeatable | roi")),
 )
+BOTTOM_LINE_FOCUS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("1", _alts("wired( into)? | (your|real) data | first part")),
+    ("2", _alts("supported by | (your )?operations | second part")),
+    ("3", _alts("visible in | financials | third part")),
+)
+OVERALL_TEST = _alts("bottom line | three part test | (the|a) (simple |quick )?test | all three")
+RUBRIC_FOCUS = re.compile(r"\bd(?P<dim>[1-8])\b|\blevel\s*(?P<level>[0-4])\b", re.IGNORECASE)
 ORDINALS = dict(first=1, second=2, third=3, fourth=4) | {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 ORDINAL_WORDS = ("first", "second", "third", "fourth")
 
@@ -160,6 +170,8 @@ GLOSSARY_QUESTION = re.compile(
 
 # First matching family wins, so specific topics come before broad ones.
 INTENT_RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+    ("rubric", _alts("d[1-8] | red flags? | positive signals? | maturity levels? [0-4] | weakest")),
+    ("comparison", _alts("signs? | still a demo | (tell|know|check) (if|whether) .{0,40}demo")),
     (
         "variants",
         _alts(
@@ -172,7 +184,8 @@ INTENT_RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         _alts(
             "bottom line | three part test | wired into | supported by (your )?operations "
             "| visible in (your )?financials | (the|a) (simple |quick )?test | just a demo "
-            "| production ready | how (do|can|would|should) (i|we|you) (know|tell|check|judge)"
+            "| production ready | how (do|can|would|should) (i|we|you) (know|tell|check|judge) "
+            "| (data|operations|financials) part | part (one|two|three|1|2|3)"
         ),
     ),
     (
@@ -229,8 +242,8 @@ FOLLOW_UP_FILLER = _words(
     said answer word words go continue why"""
 )
 ANAPHOR = _alts(
-    "that | this | it | those | them | these | they | the (other|last|next|same) "
-    "| the (first|second|third|fourth)( one)?"
+    "that | this | it | its | those | them | these | they | mine | ours "
+    "| the (other|last|next|same) | the (first|second|third|fourth)( one)?"
 )
 FOLLOW_UP_LEAD = re.compile(
     r"^((and|but|also|so|ok(ay)?|then|now)\b|(what|how)\s+about\b|same\s+(for|question)\b"
@@ -392,6 +405,12 @@ def _focus(intent: Intent, text: str) -> str | None:
     if intent == "stakeholder":
         audience = detect_audience(text)
         return f"audience:{audience}" if audience else None
+    if intent == "bottom_line" and not OVERALL_TEST.search(text):
+        hits = [key for key, pattern in BOTTOM_LINE_FOCUS if pattern.search(text)]
+        return f"part:{hits[0]}" if len(hits) == 1 else None
+    if intent == "rubric" and (match := RUBRIC_FOCUS.search(text)):
+        kind = "dimension" if match.group("dim") else "level"
+        return f"{kind}:{match.group('dim') or match.group('level')}"
     return None
 
 
@@ -471,7 +490,8 @@ GENERIC_WORDS = _words("ai production demo demos project projects model models b
 FILLER_WORDS = _words(
     """define definition defined mean means meaning explain describe difference different differ
     compare role matter matters work works way ways best good need needs know make makes get
-    really actually much thing things kind sort example examples tell show give help say"""
+    really actually much thing things kind sort example examples tell show give help say sentence
+    sentences word words paragraph short follow-up relate relates related"""
 )
 
 
@@ -506,20 +526,31 @@ def evidence_refusal(
     intent: Intent = "general",
 ) -> str | None:
     """Why the knowledge base cannot support an answer ('no_evidence', 'unknown_entity')."""
-    if not retrieved or (best_dense is not None and best_dense < min_dense):
+    if not retrieved:
         return "no_evidence"
     specific = question_specifics(question)
-    unknown = specific - _vocabulary_keys(vocabulary)
-    if specific and 2 * len(unknown) > len(specific):
-        return "no_evidence"  # most of what the question is about is never mentioned
-    if intent == "general" and specific and not any(_shares(specific, s) for s in retrieved):
-        return "no_evidence"  # no specific topic matched and no retrieved chunk is about it
+    topical = specific | question_domain_stems(question)
+    support = {stem for s in retrieved[:3] for stem in _shared(topical, s)}
+    if best_dense is not None and best_dense < min_dense and len(support) < 2:
+        return "no_evidence"  # weak meaning match, and too few of the question's words either
+    if intent == "general":
+        unknown = specific - _vocabulary_keys(vocabulary)
+        if len(unknown) >= 2 and 2 * len(unknown) > len(specific):
+            return "no_evidence"  # most of what the question is about is never mentioned
+        if topical and not support:
+            return "no_evidence"  # no intent matched and no retrieved chunk is about it
     return "unknown_entity" if unknown_specifics(question, vocabulary) else None
 
 
-def _shares(stems: set[str], scored: ScoredChunk) -> bool:
+def question_domain_stems(question: str) -> set[str]:
+    """Stems of the question's domain words (not the ubiquitous ones)."""
+    words = (re.sub(r"['’]s$", "", w) for w in content_words(question))
+    return {_key(w) for w in words if w in DOMAIN_WORDS and w not in GENERIC_WORDS}
+
+
+def _shared(stems: set[str], scored: ScoredChunk) -> set[str]:
     words = content_words(f"{scored.chunk.section} {scored.chunk.text}")
-    return bool(stems & {_key(w) for w in words})
+    return stems & {_key(w) for w in words}
 
 
 def unknown_specifics(question: str, vocabulary: frozenset[str]) -> list[str]:
@@ -547,6 +578,7 @@ __all__ = [
     "is_follow_up",
     "is_single_question",
     "looks_like_description",
+    "question_domain_stems",
     "question_specifics",
     "resolve_history",
     "rewrite_follow_up",

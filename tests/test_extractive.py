@@ -32,7 +32,7 @@ SECTIONS: list[tuple[str, str, str, str]] = [
         "Production AI has four hallmarks that separate it from a demo.\n"
         "- Production AI is deployed in real operations.\n"
         "- Production AI is embedded in business processes.\n"
-        "An AI project needs all four hallmarks.",
+        "An AI project needs all four hallmarks to count as Production AI.",
     ),
     (
         "four-hallmarks",
@@ -372,6 +372,54 @@ def test_units_strip_bullets_and_flag_list_intros() -> None:
 def test_units_skip_unquotable_lines(text: str) -> None:
     chunk = Chunk(chunk_id="d#s", doc_id="d", title="T", section="S", text=text)
     assert units_of(chunk) == []
+
+
+def test_a_named_bottom_line_part_is_quoted_from_its_section() -> None:
+    composed = compose(
+        "What does supported by your operations mean?", "bottom_line", focus="part:2"
+    )
+    assert composed.citations[0].chunk_id == "bottom-line-test#supported-by-your-operations"
+
+
+def test_a_named_rubric_dimension_is_quoted_from_its_section() -> None:
+    library = dict(LIBRARY)
+    d3 = Chunk(
+        chunk_id="assessment-rubric#d3-wired-into-real-data",
+        doc_id="assessment-rubric",
+        title="Rubric",
+        section="D3 Wired into real data",
+        text="Dimension D3 asks whether the AI system uses real data. Synthetic data is a flag.",
+        ordinal=50,
+    )
+    library[d3.chunk_id] = d3
+    ids = cited_ids(
+        "What are the red flags for D3?", "rubric", focus="dimension:3", library=library
+    )
+    assert ids[0] == d3.chunk_id
+
+
+def test_top_section_excerpt_keeps_the_sentences_closest_to_the_question() -> None:
+    chunk = Chunk(
+        chunk_id="pilot-vs-production#x",
+        doc_id="pilot-vs-production",
+        title="T",
+        section="S",
+        text="Early work takes many forms today. Budgets vary from team to team. "
+        "Sponsors change their minds quite often. A sandbox tool is not embedded anywhere yet.",
+        ordinal=60,
+    )
+    composed = compose(
+        "Is a sandbox tool embedded?",
+        "general",
+        retrieved=[ScoredChunk(chunk=chunk, score=1, rank=1)],
+    )
+    assert composed.answer.startswith("Early work takes many forms today.")
+    assert "A sandbox tool is not embedded anywhere yet." in composed.answer
+
+
+def test_structured_answer_adds_the_overview_closing_when_asked_about() -> None:
+    ids = cited_ids("Does an AI project need all four hallmarks to count?", "hallmarks")
+    assert ids[-1] == "four-hallmarks#the-four-hallmarks-at-a-glance" and len(ids) == 6
 
 
 def test_continuation_parts_count_once_in_structured_answers() -> None:

@@ -189,10 +189,23 @@ def plan_points(request: AnswerRequest) -> list[Point]:
     asked = terms(request.standalone_question)
     planner = _PLANNERS.get(request.intent)
     planned = planner(request, asked) if planner else []
-    if planned:
-        return planned
+    return planned or _plan_top_section(request, asked)
+
+
+def _plan_top_section(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
+    """The best-ranked section quoted in order, then up to two related points elsewhere."""
     preferred = _preferred(request)
-    return _pool(request, asked, preferred, lead=_top_chunk(request, preferred), best_lead=True)
+    top = _top_chunk(request, preferred)
+    if top is None:
+        return []
+    points = _excerpt(top, asked, max_units=4)
+    if not points:
+        return _pool(request, asked, preferred, lead=top, best_lead=True)
+    used = [u for p in points for u in p.units]
+    extra = _pool(
+        request, asked, preferred, lead=None, exclude=used, max_points=2, need_overlap=True
+    )
+    return points + extra
 
 
 def _plan_definition(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
@@ -219,7 +232,25 @@ def _plan_hallmarks(request: AnswerRequest, asked: frozenset[str]) -> list[Point
 
 
 def _plan_bottom_line(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
-    return _structured(doc_chunks(request.library, "bottom-line-test"), asked, label_last=False)
+    chunks = _first_parts(doc_chunks(request.library, "bottom-line-test"))
+    focus = request.focus or ""
+    if focus.startswith("part:") and len(chunks) > int(focus[5:]):
+        part = chunks[int(focus[5:])]  # parts follow the overview section
+        return _section_then_pool(request, part, asked, label=f"{part.section}:", max_units=4)
+    return _structured(chunks, asked, label_last=False)
+
+
+def _plan_rubric(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
+    """A named dimension (D1-D8) or maturity level (0-4) quoted from its own section."""
+    kind, _, number = (request.focus or "").partition(":")
+    doc, prefix = {
+        "dimension": ("assessment-rubric", "d"),
+        "level": ("maturity-levels", "level-"),
+    }.get(kind, ("", ""))
+    for chunk in _first_parts(doc_chunks(request.library, doc)):
+        if chunk.chunk_id.split("#")[-1].startswith(f"{prefix}{number}-"):
+            return _section_then_pool(request, chunk, asked, label=f"{chunk.section}:", max_units=4)
+    return []
 
 
 def _plan_variants(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
@@ -258,6 +289,7 @@ _PLANNERS: dict[str, Callable[[AnswerRequest, frozenset[str]], list[Point]]] = {
     "definition": _plan_definition,
     "hallmarks": _plan_hallmarks,
     "bottom_line": _plan_bottom_line,
+    "rubric": _plan_rubric,
     "variants": _plan_variants,
     "glossary": _plan_glossary,
     "stakeholder": _plan_stakeholder,
@@ -301,13 +333,16 @@ def _structured(
     if not lead_units:
         return []
     points = [Point((lead_units[0],))]
+    # The overview's closing sentence, when it answers something the lead does not.
+    beyond = asked - terms(lead_units[0].text)
+    closing = [u for u in lead_units[1:] if not u.intro and overlap(u, beyond) >= 2.0]
     for i, chunk in enumerate(sections[1:], start=1):
         best = _best_unit(units_of(chunk), asked)
         if best is not None:
             last = i == len(sections) - 1
             label = "" if last and not label_last else f"{chunk.section}:"
             points.append(Point((best,), label))
-    return points
+    return points + [Point((u,)) for u in closing[:1]]
 
 
 def _best_unit(units: Sequence[Unit], asked: frozenset[str]) -> Unit | None:
@@ -339,15 +374,33 @@ def _whole_section(
     chunk: Chunk, label: str = "", max_units: int = 4, intros: bool = False
 ) -> list[Point]:
     """A section's sentences, grouped into one point while they run on without markup."""
-    units = units_of(chunk, intros=intros)[:max_units]
+    return _grouped(units_of(chunk, intros=intros)[:max_units], label)
+
+
+def _grouped(units: Sequence[Unit], label: str = "") -> list[Point]:
+    """Adjacent sentences that run on in one paragraph share a point (and a quote)."""
     groups: list[list[Unit]] = []
     for unit in units:
-        gap = chunk.text[groups[-1][-1].end : unit.start] if groups else None
-        if groups and gap is not None and not gap.strip():
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and unit.index == last.index + 1
+            and not unit.chunk.text[last.end : unit.start].strip()
+        ):
             groups[-1].append(unit)
         else:
             groups.append([unit])
     return [Point(tuple(g), label if i == 0 else "") for i, g in enumerate(groups)]
+
+
+def _excerpt(chunk: Chunk, asked: frozenset[str], max_units: int = 3) -> list[Point]:
+    """The section's opening sentence plus the sentences closest to the question, in order."""
+    units = units_of(chunk, intros=True)
+    if not units:
+        return []
+    ranked = sorted(units[1:], key=lambda u: (-overlap(u, asked), u.index))
+    picked = {units[0].index} | {u.index for u in ranked[: max_units - 1]}
+    return _grouped([u for u in units if u.index in picked])
 
 
 def _section_then_pool(
