@@ -161,6 +161,13 @@ def test_highlight_never_loses_or_activates_text(text: str, data: hst.DataObject
     assert set(re.findall(r"<(/?\w+)", out)) <= {"div", "/div", "mark", "/mark", "br"}
 
 
+@pytest.mark.parametrize(
+    ("key", "label"), [("cfo", "CFO"), ("lob", "Line-of-business leader"), ("x", "x")]
+)
+def test_audience_label(key: str, label: str) -> None:
+    assert render.audience_label(key) == label
+
+
 # --- scorecard markdown ----------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from ..models import AUDIENCE_LABELS, Assessment, Citation, Criterion
 
@@ -20,7 +21,12 @@ VERDICT_LABELS = {
     "demo": "Still a demo",
     "not_assessable": "Not assessable",
 }
-VERDICT_COLORS = {"production": "green", "demo": "orange", "not_assessable": "gray"}
+BadgeColor = Literal["green", "orange", "gray"]
+VERDICT_COLORS: dict[str, BadgeColor] = {
+    "production": "green",
+    "demo": "orange",
+    "not_assessable": "gray",
+}
 VERDICT_ICONS = {
     "production": ":material/verified:",
     "demo": ":material/science:",
@@ -39,6 +45,14 @@ POLARITY_STYLES = {
 
 # Characters that mean something to CommonMark, Streamlit's math ($) or raw HTML (<, &).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
+
+
+def audience_label(key: str) -> str:
+    """'cfo' -> 'CFO'; an unknown key is shown as it is."""
+    for audience, label in AUDIENCE_LABELS.items():
+        if audience == key:
+            return label
+    return key
 
 
 def escape_markdown(text: str) -> str:
@@ -160,7 +174,7 @@ def assessment_markdown(assessment: Assessment, description: str | None = None) 
     if a.stakeholder_notes:
         lines += ["", "## Stakeholder notes", ""]
         for key, note in a.stakeholder_notes.items():
-            label = AUDIENCE_LABELS.get(key, key)  # type: ignore[call-overload]
+            label = audience_label(key)
             lines.append(f"- **{label}:** {note}")
     if description is not None:
         lines += ["", "## Description assessed", ""]
@@ -181,6 +195,7 @@ __all__ = [
     "VERDICT_ICONS",
     "VERDICT_LABELS",
     "assessment_markdown",
+    "audience_label",
     "citation_label",
     "citation_markdown",
     "criteria_rows",

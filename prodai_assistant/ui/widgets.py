@@ -14,6 +14,7 @@ from .render import (
     VERDICT_ICONS,
     VERDICT_LABELS,
     assessment_markdown,
+    audience_label,
     citation_label,
     citation_markdown,
     criteria_rows,
@@ -57,7 +58,7 @@ def verdict_badge(assessment: Assessment) -> None:
     st.badge(
         VERDICT_LABELS.get(verdict, verdict),
         icon=VERDICT_ICONS.get(verdict),
-        color=VERDICT_COLORS.get(verdict, "gray"),  # type: ignore[arg-type]
+        color=VERDICT_COLORS.get(verdict, "gray"),
     )
 
 
@@ -84,13 +85,26 @@ def show_scorecard(
         border=True,
         height="stretch",
     )
-    st.markdown(assessment.reason)
+    if not compact:  # in the chat the answer above already says why
+        st.markdown(assessment.reason)
     criteria_table(assessment)
     with st.expander("Evidence highlighted in the description", expanded=not compact):
         st.caption("Green: evidence for a criterion. Red: red flags or negated claims.")
         # The one place HTML is rendered: built by highlight_evidence, which escapes every char.
         st.markdown(highlight_evidence(description, assessment.criteria), unsafe_allow_html=True)
-    _lists(assessment, compact)
+    if compact:
+        with st.expander("Next steps and stakeholder notes"):
+            _bullets("Next steps", assessment.next_steps, "None needed.")
+            _notes(assessment)
+    else:
+        gaps, steps = st.columns(2)
+        with gaps:
+            _bullets("Gaps", assessment.gaps, "None found.")
+        with steps:
+            _bullets("Next steps", assessment.next_steps, "None needed.")
+        if assessment.stakeholder_notes:
+            with st.expander("Stakeholder notes", expanded=True):
+                _notes(assessment)
     _downloads(assessment, description, key)
 
 
@@ -109,25 +123,18 @@ def criteria_table(assessment: Assessment) -> None:
     )
 
 
-def _lists(assessment: Assessment, compact: bool) -> None:
-    gaps, steps = st.columns(2)
-    with gaps:
-        st.markdown("**Gaps**")
-        st.markdown("\n".join(f"- {g}" for g in assessment.gaps) or "None found.")
-    with steps:
-        st.markdown("**Next steps**")
-        st.markdown("\n".join(f"- {s}" for s in assessment.next_steps) or "None needed.")
+def _bullets(heading: str, items: list[str], empty: str) -> None:
+    st.markdown(f"**{heading}**")
+    st.markdown("\n".join(f"- {item}" for item in items) or empty)
+
+
+def _notes(assessment: Assessment) -> None:
+    """Stakeholder notes, the chosen lens first."""
     notes = assessment.stakeholder_notes
-    if not notes:
-        return
     lens = services.audience()
-    with st.expander("Stakeholder notes", expanded=not compact):
-        ordered = sorted(
-            notes, key=lambda k: (k != lens, AUDIENCES.index(k) if k in AUDIENCES else 9)
-        )
-        for audience_key in ordered:
-            label = AUDIENCE_LABELS.get(audience_key, audience_key)  # type: ignore[call-overload]
-            st.markdown(f"**{label}:** {notes[audience_key]}")
+    order: dict[str, int] = {key: i for i, key in enumerate(AUDIENCES)}
+    for key in sorted(notes, key=lambda k: (k != lens, order.get(k, len(order)))):
+        st.markdown(f"**{audience_label(key)}:** {notes[key]}")
 
 
 def _downloads(assessment: Assessment, description: str, key: str) -> None:
