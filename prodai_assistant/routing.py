@@ -339,7 +339,7 @@ def rewrite_follow_up(text: str, previous: str) -> str:
     if (audience := _find(AUDIENCE_PATTERNS, follow)) is not None:
         return _swap_audience(previous, audience[1])
     if (variant := _find(VARIANT_PATTERNS, follow)) is not None:
-        return _swap_variant(previous, variant[0])
+        return _variant_question(variant[0])
     if (ordinal := _ordinal(follow)) is not None:
         return _ordinal_question(previous, ordinal)
     if WHY.search(follow):
@@ -358,7 +358,7 @@ def _swap_audience(previous: str, new_span: str) -> str:
     return f"{_sentence(previous).rstrip('?.!')}, explained for {label}?"
 
 
-def _swap_variant(previous: str, variant: str) -> str:
+def _variant_question(variant: str) -> str:
     return f"What is the {variant} version of the Production AI definition?"
 
 
@@ -375,7 +375,7 @@ def _ordinal_question(previous: str, n: int) -> str:
     if intent == "bottom_line" and n <= 3:
         return f"What is the {word} part of the bottom-line test for Production AI?"
     if intent == "variants" and n <= 3:
-        return _swap_variant(previous, ("formal", "slide", "punchy")[n - 1])
+        return _variant_question(("formal", "slide", "punchy")[n - 1])
     return f"What is the {word} hallmark of Production AI?"
 
 
