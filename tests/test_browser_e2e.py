@@ -118,11 +118,20 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def new_page(browser: object, server: Server):  # type: ignore[no-untyped-def]
+def new_page(browser: object, server: Server, first_run_shot: bool = False):  # type: ignore[no-untyped-def]
+    """A new browser session on the chat page, once the chat input is there."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page.set_default_timeout(60_000)
     page.goto(server.url)
-    page.get_by_test_id("stChatInputTextArea").wait_for()
+    if first_run_shot:  # on a cold data dir the first visitor watches the index being built
+        try:
+            page.get_by_text("Preparing the knowledge base").wait_for(timeout=30_000)
+            page.screenshot(path=str(SHOTS / "first-run.png"))
+        except PlaywrightTimeout:
+            pass  # the build finished before the page drew its progress
+    page.get_by_test_id("stChatInputTextArea").wait_for(timeout=ANSWER_TIMEOUT_MS)
     return page
 
 
@@ -151,7 +160,7 @@ def test_chat_then_classify_in_a_real_browser(browser: object, server: Server) -
     from playwright.sync_api import expect
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = new_page(browser, server)
+    page = new_page(browser, server, first_run_shot=True)
     ask(page, "What are the four hallmarks of Production AI?")
     messages = page.get_by_test_id("stChatMessage")
     citation = page.get_by_test_id("stExpander").filter(has_text="[1]").first

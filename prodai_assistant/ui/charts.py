@@ -87,28 +87,30 @@ def volume_chart(days: pd.DataFrame) -> alt.Chart:
 
 def gate_chart(data: pd.DataFrame) -> alt.LayerChart:
     """Each gated metric as a bar, its threshold as a black tick; failing bars in red."""
-    base = alt.Chart(data).encode(y=alt.Y("metric:N", title=None, sort=None))
+    labels = alt.Axis(labelLimit=280, labelOverlap=False)
+    base = alt.Chart(data).encode(y=alt.Y("metric:N", title=None, sort=None, axis=labels))
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title="value", scale=alt.Scale(domainMin=0)),
         color=alt.Color("status:N", scale=alt.Scale(domain=["pass", "fail"], range=PASS_FAIL)),
         tooltip=["metric", "value", "threshold", "status"],
     )
     ticks = base.mark_tick(color="black", thickness=2, size=18).encode(x="threshold:Q")
-    layered: alt.LayerChart = (bars + ticks).properties(height=max(160, 22 * len(data)))
+    layered: alt.LayerChart = (bars + ticks).properties(height=max(160, 24 * len(data)))
     return layered
 
 
 def confusion_chart(data: pd.DataFrame) -> alt.LayerChart:
     """Gold verdict (rows) against predicted verdict (columns), with counts written in."""
     base = alt.Chart(data).encode(
-        x=alt.X("predicted:N", title="predicted"), y=alt.Y("gold:N", title="gold")
+        x=alt.X("predicted:N", title="predicted", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("gold:N", title="gold"),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("count:Q", scale=alt.Scale(scheme="greens"), legend=None),
         tooltip=["gold", "predicted", "count"],
     )
     labels = base.mark_text(fontSize=14).encode(text="count:Q")
-    layered: alt.LayerChart = (cells + labels).properties(width=320, height=240)
+    layered: alt.LayerChart = (cells + labels).properties(width=360, height=240)
     return layered
 
 

@@ -48,7 +48,12 @@ chart_data = evalreport.gate_chart_data(report)
 if len(chart_data):
     st.altair_chart(charts.gate_chart(chart_data), width="stretch")
 styled = gates.style.map(evalreport.result_style, subset=["result"]) if len(gates) else gates
-st.dataframe(styled, hide_index=True, width="stretch")
+st.dataframe(
+    styled,
+    hide_index=True,
+    width="stretch",
+    column_config={"value": st.column_config.NumberColumn(format="%.3f")},
+)
 
 confusion = evalreport.confusion_frame(report)
 if len(confusion):
