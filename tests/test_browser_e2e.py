@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,7 @@ class Server:
     started: float
     process: subprocess.Popen[bytes]
     log: Path
+    data_dir: Path
 
 
 def free_port() -> int:
@@ -73,10 +75,9 @@ def wait_healthy(server: Server) -> None:
     pytest.fail(f"streamlit was not healthy within {START_TIMEOUT_S}s")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("browser-data")
-    log = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
+@contextmanager
+def streamlit_run(data_dir: Path, log: Path) -> Iterator[Server]:
+    """`streamlit run app.py` headless on a free loopback port, stopped on exit."""
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PRODAI_")},
@@ -95,7 +96,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     started = time.monotonic()
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=sink, stderr=sink)
-    srv = Server(f"http://127.0.0.1:{port}", started, process, log)
+    srv = Server(f"http://127.0.0.1:{port}", started, process, log, data_dir)
     try:
         wait_healthy(srv)
         yield srv
@@ -106,6 +107,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One app on an empty data dir: its first visitor triggers the index build."""
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    with streamlit_run(data_dir, tmp_path_factory.mktemp("browser-log") / "streamlit.log") as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
@@ -236,3 +245,18 @@ def test_knowledge_evaluation_and_operations_pages_render(browser: object, serve
         assert page.get_by_test_id("stException").count() == 0
         page.screenshot(path=str(SHOTS / shot), full_page=True)
     page.close()
+
+
+def test_restart_on_a_built_index_to_first_answer(
+    browser: object, server: Server, tmp_path: Path
+) -> None:
+    """A second `streamlit run` on the data dir the first one built: the warm start figure."""
+    with streamlit_run(server.data_dir, tmp_path / "streamlit.log") as warm:
+        page = new_page(browser, warm)
+        ask(page, "What is Production AI?")
+        page.get_by_test_id("stExpander").filter(has_text="[1]").first.wait_for(
+            timeout=ANSWER_TIMEOUT_MS
+        )
+        print(f"\nstreamlit run -> first answer, index already built: "
+              f"{time.monotonic() - warm.started:.1f} s")  # fmt: skip
+        page.close()

@@ -62,23 +62,19 @@ def portfolio_summary(results: pd.DataFrame) -> None:
 
 
 def volume_chart(days: pd.DataFrame) -> alt.Chart:
-    """Stacked bars of asks and classifications per day."""
+    """Stacked bars of asks and classifications per day, oldest first."""
     long = days.melt(
         "day", value_vars=["asks", "classifications"], var_name="kind", value_name="records"
     )
+    long["date"] = pd.to_datetime(long["day"]).dt.strftime("%d %b %Y")
     chart: alt.Chart = (
         alt.Chart(long, title="Volume per day")
         .mark_bar(size=26)
         .encode(
-            x=alt.X(
-                "day:T",
-                title=None,
-                timeUnit="yearmonthdate",
-                axis=alt.Axis(format="%d %b", labelAngle=0, tickCount="day"),
-            ),
+            x=alt.X("date:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("records:Q", title="records", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("kind:N", title=None),
-            tooltip=["day", "kind", "records"],
+            tooltip=["date", "kind", "records"],
         )
         .properties(height=220)
     )
