@@ -14,7 +14,6 @@ import os
 import platform
 import resource
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -100,20 +99,33 @@ class RunResult:
 
 
 def evaluate(
-    name: str, search: Callable[[GoldItem], list[str]], items: Sequence[GoldItem], rounds: int
-) -> RunResult:
-    """Recall@5 and MRR@5 from the first round; latency over every round (after one warm-up)."""
-    search(items[0])
-    scores, latencies = [], []
+    searches: dict[str, Callable[[GoldItem], list[str]]], items: Sequence[GoldItem], rounds: int
+) -> list[RunResult]:
+    """Recall@5 and MRR@5 from the first round; latency over every round, after a warm-up.
+
+    The retrievers take turns on each question, so a shared machine's changing load falls on
+    all of them alike.
+    """
+    for search in searches.values():
+        search(items[0])
+    scores: dict[str, list[tuple[float, float]]] = {name: [] for name in searches}
+    latencies: dict[str, list[float]] = {name: [] for name in searches}
     for round_no in range(rounds):
         for item in items:
-            ms, ranked = timed_ms(lambda item=item: search(item))
-            latencies.append(ms)
-            if round_no == 0:
-                scores.append(rank_scores(ranked, item.gold))
-    recall = statistics.fmean(s[0] for s in scores)
-    mrr = statistics.fmean(s[1] for s in scores)
-    return RunResult(name, recall, mrr, latencies)
+            for name, search in searches.items():
+                ms, ranked = timed_ms(lambda search=search, item=item: search(item))
+                latencies[name].append(ms)
+                if round_no == 0:
+                    scores[name].append(rank_scores(ranked, item.gold))
+    return [
+        RunResult(
+            name,
+            statistics.fmean(s[0] for s in scores[name]),
+            statistics.fmean(s[1] for s in scores[name]),
+            latencies[name],
+        )
+        for name in searches
+    ]
 
 
 class LangChainBaseline:
@@ -147,50 +159,31 @@ class LangChainBaseline:
 
 
 def compare(
-    assistant: Assistant, embedder: MiniLMEmbedder, qa_path: Path, rounds: int
-) -> dict[str, Any]:
+    assistant: Assistant, baseline: LangChainBaseline, qa_path: Path, rounds: int
+) -> list[RunResult]:
     """Ours (hybrid retrieval; the full ask pipeline) against the baseline at k=4 and k=5."""
-    items = gold_items(qa_path)
     retriever: Retriever = assistant.retriever
-    ours = evaluate(
-        "Ours: hybrid retrieval", lambda i: ids(retriever.search(i.question, k=K)), items, rounds
-    )
-    pipeline = evaluate(
-        "Ours: full `ask` (follow-ups, lens)",
-        lambda i: [r.chunk_id for r in assistant.ask(i.question, i.history, i.audience).retrieved],
-        items,
-        rounds,
-    )
-    with tempfile.TemporaryDirectory(prefix="prodai-baseline-") as tmp:
-        baseline = LangChainBaseline(assistant.index.chunks, embedder, Path(tmp))
-        plain = evaluate(
-            "LangChain Chroma, k=4", lambda i: baseline.search(i.question), items, rounds
-        )
-        plain5 = evaluate(
-            "LangChain Chroma, k=5", lambda i: baseline.search(i.question, k=K), items, rounds
-        )
-        build_s = baseline.build_s
-        baseline.store.delete_collection()
-    return {
-        "items": len(items),
-        "runs": [ours, pipeline, plain, plain5],
-        "baseline_build_s": build_s,
+    searches: dict[str, Callable[[GoldItem], list[str]]] = {
+        "Ours: hybrid retrieval": lambda i: ids(retriever.search(i.question, k=K)),
+        "Ours: full `ask` (follow-ups, lens)": lambda i: [
+            r.chunk_id for r in assistant.ask(i.question, i.history, i.audience).retrieved
+        ],
+        f"LangChain Chroma, k={BASELINE_K}": lambda i: baseline.search(i.question),
+        f"LangChain Chroma, k={K}": lambda i: baseline.search(i.question, k=K),
     }
+    return evaluate(searches, gold_items(qa_path), rounds)
 
 
 def ids(scored: Sequence[Any]) -> list[str]:
     return [s.chunk.chunk_id for s in scored]
 
 
-def raw_encode_s(embedder: MiniLMEmbedder, chunks: Sequence[Chunk], repeats: int = 3) -> float:
-    """Median seconds for MiniLM to encode exactly the texts the index embeds: the floor."""
+def raw_encode_s(embedder: MiniLMEmbedder, chunks: Sequence[Chunk]) -> float:
+    """Seconds for MiniLM to encode exactly the texts the index embeds: the physical floor."""
     texts = [embedding_text(c) for c in chunks]
-    runs = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        embedder.embed_documents(texts)
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs)
+    started = time.perf_counter()
+    embedder.embed_documents(texts)
+    return time.perf_counter() - started
 
 
 def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
@@ -217,12 +210,11 @@ def machine() -> dict[str, str]:
     }
 
 
-def comparison_table(result: dict[str, Any]) -> list[str]:
-    """Markdown: quality and latency of each retriever, and ours over the baseline."""
-    runs: list[RunResult] = result["runs"]
+def comparison_table(runs: Sequence[RunResult], questions: int) -> list[str]:
+    """Markdown: quality and latency of each retriever, and ours over the k=4 baseline."""
     base = runs[2]
     lines = [
-        f"| Retriever ({result['items']} gold questions) | Recall@5 | MRR@5 | Median ms | p95 ms "
+        f"| Retriever ({questions} gold questions) | Recall@5 | MRR@5 | Median ms | p95 ms "
         "| Recall ratio | MRR ratio | Median latency ratio |",
         "|---|---|---|---|---|---|---|---|",
     ]
