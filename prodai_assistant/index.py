@@ -1,53 +1,38 @@
 """Persistent vector index: the only module that imports chromadb.
 
-Layout under ``settings.index_dir``::
-
-    CURRENT                      name of the generation in use (replaced atomically)
-    generations/<id>/chroma/     embedded Chroma store, cosine space
-    generations/<id>/manifest.json, chunks.json, documents.json
-
-A build writes a new generation aside, reusing the vectors of unchanged chunks, then swaps
-CURRENT and deletes the rest, so an interrupted build never replaces the index in use.
+Each generation under ``settings.index_dir`` holds an embedded Chroma store (cosine space) in
+``generations/<id>/chroma/`` beside the JSON files ``index_store`` reads and writes. A build
+writes a new generation aside, reusing the vectors of unchanged chunks, then swaps CURRENT and
+deletes the rest, so an interrupted build never replaces the index in use.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import re
-import secrets
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .chunking import DEFAULT_MAX_CHARS, chunk_documents
+from .chunking import DEFAULT_MAX_CHARS
 from .config import Settings
-from .corpus import corpus_hash, load_corpus
 from .embeddings import Embedder
 from .errors import IndexCorruptError, IndexError_, ProdAIError
+from .index_embed import Progress, embed_chunks, embedding_text, load_target
+from .index_store import (
+    SCHEMA_VERSION,
+    GenerationFiles,
+    IndexLayout,
+    Target,
+    manifest_matches,
+    new_manifest,
+)
 from .models import Chunk, Document, IndexStatus
 
-try:  # POSIX only; elsewhere concurrent builds from two processes are not serialised
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
-
-Progress = Callable[[str, int, int], None]
-SCHEMA_VERSION = 1
 COLLECTION = "chunks"
-_GENERATION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
-
-
-def embedding_text(chunk: Chunk) -> str:
-    """What gets embedded: title and section give a short section its context."""
-    head = chunk.title if chunk.section == chunk.title else f"{chunk.title}. {chunk.section}"
-    return f"{head}. {chunk.text}"
 
 
 @dataclass(frozen=True)
@@ -73,6 +58,7 @@ class VectorIndex:
         self.settings = settings
         self.embedder = embedder
         self.root = settings.index_dir
+        self.layout = IndexLayout(self.root)
         self._live: _Live | None = None
         self._status: IndexStatus | None = None
         self._lock = threading.RLock()  # guards _live and every Chroma call on it
@@ -153,7 +139,7 @@ class VectorIndex:
         if not force and now < self._next_follow:
             return None
         self._next_follow = now + self.follow_interval
-        live, name = self._live, self._read_current_name()
+        live, name = self._live, self.layout.read_current()
         if live is None or not name or name == live.generation:
             return None
         fresh = self._open_generation(name)
@@ -185,52 +171,42 @@ class VectorIndex:
     def build(self, *, rebuild: bool = False, progress: Progress | None = None) -> IndexStatus:
         """Bring the index in line with the corpus; embeds only new or changed chunks."""
         with self._build_lock:
-            documents = load_corpus(self.settings.corpus_dir)
-            chunks = chunk_documents(documents, self.max_chars)
-            target = _Target(documents, chunks, corpus_hash(documents))
+            target = load_target(self.settings.corpus_dir, self.max_chars)
             current, damaged = self._open_current()
             if not rebuild and self._matches(current, target):
                 return self._serve_unchanged(current, target, rebuilt=False)
-            with self._file_lock():
+            with self.layout.lock():
                 if not rebuild:  # another process may have done this very build meanwhile
                     current, again = self._open_current(current)
                     damaged = damaged or again
                     if self._matches(current, target):
                         return self._serve_unchanged(current, target, rebuilt=damaged)
-                self._remove_generations(keep=current.generation if current else None)
+                self.layout.remove_generations(keep=current.generation if current else None)
                 try:
                     fresh, embedded = self._write_generation(
                         target, None if rebuild else current, progress
                     )
-                    self._write_current(fresh.generation)
+                    self.layout.write_current(fresh.generation)
                 except BaseException:
                     if current is not None and current is not self._live:
                         _close(current.client)
                     raise
                 self._adopt(fresh, current)
-                self._remove_generations(keep=fresh.generation)
+                self.layout.remove_generations(keep=fresh.generation)
             removed = len(set(current.by_id) - set(fresh.by_id)) if current else 0
             return self._record(target, fresh.manifest, embedded, removed, rebuilt=damaged)
 
-    def _serve_unchanged(
-        self, current: _Live | None, target: _Target, rebuilt: bool
-    ) -> IndexStatus:
+    def _serve_unchanged(self, current: _Live | None, target: Target, rebuilt: bool) -> IndexStatus:
         assert current is not None  # _matches(None, ...) is False
         self._adopt(replace(current, chunks=target.chunks, documents=target.documents), current)
-        with self._file_lock(wait=False) as locked:
+        with self.layout.lock(wait=False) as locked:
             if locked:  # leftovers of a killed build; skipped while another build runs
-                self._remove_generations(keep=current.generation)
+                self.layout.remove_generations(keep=current.generation)
         return self._record(target, current.manifest, 0, 0, rebuilt=rebuilt)
 
-    def _matches(self, live: _Live | None, target: _Target) -> bool:
-        if live is None:
-            return False
-        manifest = live.manifest
-        return (
-            manifest.get("corpus_hash") == target.corpus_hash
-            and manifest.get("embedder") == self.embedder.name
-            and manifest.get("max_chars") == self.max_chars
-            and manifest.get("chunks") == {c.chunk_id: c.content_hash for c in target.chunks}
+    def _matches(self, live: _Live | None, target: Target) -> bool:
+        return live is not None and manifest_matches(
+            live.manifest, target, embedder=self.embedder.name, max_chars=self.max_chars
         )
 
     def _adopt(self, live: _Live, current: _Live | None) -> None:
@@ -243,7 +219,7 @@ class VectorIndex:
                 _close(client)
 
     def _record(
-        self, target: _Target, manifest: dict[str, Any], embedded: int, removed: int, rebuilt: bool
+        self, target: Target, manifest: dict[str, Any], embedded: int, removed: int, rebuilt: bool
     ) -> IndexStatus:
         self._status = IndexStatus(
             documents=len(target.documents),
@@ -264,7 +240,7 @@ class VectorIndex:
 
         ``known`` is a generation already opened by this call chain; it is reused or closed.
         """
-        name = self._read_current_name()
+        name = self.layout.read_current()
         keep = next(
             (x for x in (self._live, known) if x is not None and x.generation == name), None
         )
@@ -273,63 +249,39 @@ class VectorIndex:
         if keep is not None:
             return keep, False
         if name is None:  # a complete generation without CURRENT means CURRENT was lost
-            return None, any(self.root.glob("generations/*/manifest.json"))
+            return None, self.layout.has_complete_generation()
         opened = self._open_generation(name) if name else None
         return opened, opened is None
 
-    def _read_current_name(self) -> str | None:
-        """None if there is no CURRENT file, '' if it is unreadable or names nothing valid."""
-        try:
-            name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError):
-            return ""
-        return name if _GENERATION.match(name) else ""
-
     def _open_generation(self, name: str) -> _Live | None:
         """Open and verify one generation; None if anything about it is damaged."""
-        path = self.root / "generations" / name
-        try:
-            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-            chunks = [Chunk.model_validate(c) for c in _read_json(path / "chunks.json")]
-            documents = [Document.model_validate(d) for d in _read_json(path / "documents.json")]
-            if manifest.get("schema") != SCHEMA_VERSION or manifest.get("chunks") != {
-                c.chunk_id: c.content_hash for c in chunks
-            }:
-                return None
-        except (OSError, ValueError, TypeError, AttributeError):  # pydantic errors are ValueErrors
-            return None
-        if not (path / "chroma" / "chroma.sqlite3").is_file():
-            return None  # Chroma would silently create an empty store here
+        files = self.layout.read_generation(name)
+        store = self.layout.generation_dir(name) / "chroma"
+        if files is None or not (store / "chroma.sqlite3").is_file():
+            return None  # without its sqlite file Chroma would silently create an empty store
         client = None
         try:
-            client = _client(path / "chroma")
+            client = _client(store)
             collection = client.get_collection(COLLECTION, embedding_function=None)
-            _verify(collection, len(chunks), manifest.get("dimension"))
+            _verify(collection, len(files.chunks), files.manifest.get("dimension"))
         except Exception:  # a damaged store fails in many ways inside Chroma
             if client is not None:
                 _close(client)
             return None
-        by_id = {c.chunk_id: c for c in chunks}
-        return _Live(name, client, collection, manifest, chunks, by_id, documents)
+        return _live(name, client, collection, files)
 
     # -- writing generations ----------------------------------------------------------------
     def _write_generation(
-        self, target: _Target, base: _Live | None, progress: Progress | None
+        self, target: Target, base: _Live | None, progress: Progress | None
     ) -> tuple[_Live, int]:
         """Write a complete new generation aside; returns it and how many chunks were embedded."""
-        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
-        path = self.root / "generations" / name
-        try:
-            path.mkdir(parents=True)
-        except OSError as exc:
-            raise self._write_error(exc) from exc
+        name, path = self.layout.create_generation()
         try:
             vectors = self._reuse(base, target.chunks)
             todo = [c for c in target.chunks if c.chunk_id not in vectors]
-            vectors.update(self._embed(todo, progress))
-            return self._store(path, name, target, vectors, embedded=len(todo)), len(todo)
+            batch = self.settings.embedding.batch_size
+            vectors.update(embed_chunks(self.embedder, todo, batch, progress))
+            return self._store(name, target, vectors, embedded=len(todo)), len(todo)
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
@@ -352,114 +304,39 @@ class VectorIndex:
             for cid, vec in zip(got["ids"], got["embeddings"], strict=True)
         }
 
-    def _embed(self, chunks: list[Chunk], progress: Progress | None) -> dict[str, list[float]]:
-        out: dict[str, list[float]] = {}
-        total, size = len(chunks), self.settings.embedding.batch_size
-        if progress is not None:
-            progress("embed", 0, total)
-        for start in range(0, total, size):
-            batch = chunks[start : start + size]
-            vectors = self.embedder.embed_documents([embedding_text(c) for c in batch])
-            if len(vectors) != len(batch):
-                raise IndexError_(
-                    f"The embedder {self.embedder.name!r} returned {len(vectors)} vectors "
-                    f"for {len(batch)} texts."
-                )
-            out.update((c.chunk_id, list(v)) for c, v in zip(batch, vectors, strict=True))
-            if progress is not None:
-                progress("embed", start + len(batch), total)
-        return out
-
     def _store(
-        self, path: Path, name: str, target: _Target, vectors: dict[str, list[float]], embedded: int
+        self, name: str, target: Target, vectors: dict[str, list[float]], embedded: int
     ) -> _Live:
-        chunks = target.chunks
-        manifest = {
-            "schema": SCHEMA_VERSION,
-            "generation": name,
-            "embedder": self.embedder.name,
-            "dimension": len(next(iter(vectors.values()), [])),
-            "corpus_hash": target.corpus_hash,
-            "max_chars": self.max_chars,
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "documents": len(target.documents),
-            "chunk_count": len(chunks),
-            "embedded": embedded,
-            "chunks": {c.chunk_id: c.content_hash for c in chunks},
-        }
+        """Fill the generation's Chroma store, then its JSON files (the manifest marks it done)."""
+        manifest = new_manifest(
+            name,
+            target,
+            embedder=self.embedder.name,
+            dimension=len(next(iter(vectors.values()), [])),
+            max_chars=self.max_chars,
+            embedded=embedded,
+        )
+        files = GenerationFiles(manifest, target.chunks, target.documents)
         client = None
         try:
-            client = _client(path / "chroma")
+            client = _client(self.layout.generation_dir(name) / "chroma")
             collection = client.create_collection(
                 COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
-            _add(client, collection, chunks, vectors)
-            _write_json(path / "chunks.json", [c.model_dump(mode="json") for c in chunks])
-            docs = [d.model_dump(mode="json") for d in target.documents]
-            _write_json(path / "documents.json", docs)
-            _write_json(path / "manifest.json", manifest)  # written last: marks it complete
+            _add(client, collection, target.chunks, vectors)
+            self.layout.write_files(name, files)
         except Exception as exc:
             if client is not None:
                 _close(client)
             if isinstance(exc, ProdAIError):
                 raise
-            raise self._write_error(exc) from exc
-        by_id = {c.chunk_id: c for c in chunks}
-        return _Live(name, client, collection, manifest, chunks, by_id, target.documents)
-
-    def _write_current(self, name: str) -> None:
-        try:
-            _atomic_write(self.root / "CURRENT", name + "\n")
-        except OSError as exc:
-            raise self._write_error(exc) from exc
-
-    def _remove_generations(self, keep: str | None) -> None:
-        folder = self.root / "generations"
-        if folder.is_dir():
-            for path in folder.iterdir():
-                if path.name != keep:
-                    shutil.rmtree(path, ignore_errors=True)
-
-    @contextlib.contextmanager
-    def _file_lock(self, wait: bool = True) -> Iterator[bool]:
-        """Serialise builds across processes; yields False if ``wait`` is off and it is busy."""
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            handle = open(self.root / ".build.lock", "a")  # noqa: SIM115 - held across yield
-        except OSError as exc:
-            if not wait:
-                yield False
-                return
-            raise self._write_error(exc) from exc
-        with handle:
-            if fcntl is None:
-                yield True
-                return
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def _write_error(self, exc: BaseException) -> IndexError_:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else repr(exc)
-        return IndexError_(
-            f"Cannot write the index under {str(self.root)!r} ({reason}): make that folder "
-            "writable and check there is free space, or set PRODAI_DATA_DIR to another folder."
-        )
+            raise self.layout.write_error(exc) from exc
+        return _live(name, client, collection, files)
 
 
-@dataclass(frozen=True)
-class _Target:
-    """What the index should hold: the corpus as it is on disk now."""
-
-    documents: list[Document]
-    chunks: list[Chunk]
-    corpus_hash: str
+def _live(name: str, client: Any, collection: Any, files: GenerationFiles) -> _Live:
+    by_id = {c.chunk_id: c for c in files.chunks}
+    return _Live(name, client, collection, files.manifest, files.chunks, by_id, files.documents)
 
 
 def _client(path: Path) -> Any:
@@ -519,27 +396,6 @@ def _add(
                 for c in batch
             ],
         )
-
-
-def _read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _write_json(path: Path, data: Any) -> None:
-    _atomic_write(path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write via a temp file and os.replace, so readers see the old or the new file, never half."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 __all__ = ["COLLECTION", "SCHEMA_VERSION", "Progress", "VectorIndex", "embedding_text"]
