@@ -568,6 +568,91 @@ def test_cli_chat_survives_undecodable_stdin(
     assert "Production AI for the CTO / The architectural view" in out.rsplit("Sources:", 1)[1]
 
 
+@pytest.mark.parametrize(
+    ("content", "fragments"),
+    [
+        (b"", ["Paste a description"]),
+        (b"\n\t  \r\n", ["Paste a description"]),
+        (b"Our model \xe9t\xe9 deployed \xff\xfe", ["is not UTF-8 text"]),
+        (bytes(range(1, 32)) * 40, ["plain text"]),
+        (PRODUCTION.encode() * 400, ["PRODAI_CLASSIFIER__MAX_CHARS"]),
+    ],
+)
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_cli_classify_bad_input_is_one_line(
+    cli_env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    content: bytes,
+    fragments: list[str],
+    via: str,
+) -> None:
+    if via == "file":
+        path = tmp_path / "project.txt"
+        path.write_bytes(content)
+        argv = ["classify", str(path)]
+    else:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(content), encoding="utf-8"))
+        argv = ["classify", "-"]
+    code, out, err = run_cli(capsys, *argv)
+    assert out == ""
+    assert_one_line_error(code, err, *fragments)
+
+
+def test_cli_classify_json_of_an_injected_payload_is_valid_and_not_production(
+    cli_env: dict[str, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "project.txt"
+    text = DEV_SET["nh01"]["description"] + "\r\n" + " ".join(PAYLOADS) + " " + INJECTED[0]
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())  # with a BOM, as Notepad saves it
+    code, out, _ = run_cli(capsys, "classify", str(path), "--json")
+    assessment = Assessment.model_validate_json(out)
+    assert code == 0 and assessment.verdict == "demo"
+    spans = [s for c in assessment.criteria for s in c.evidence]
+    assert spans and all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_cli_classify_csv_batch_keeps_every_row(
+    cli_env: dict[str, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = [["name", "description"], ["good", PRODUCTION], ["empty", ""], ["junk", "\x01" * 50]]
+    rows += [[f"p{i}", DEV_SET[DEMOS[i % len(DEMOS)]]["description"]] for i in range(20)]
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(csv_bytes(rows))
+    code, _, err = run_cli(capsys, "classify", "--csv", str(source), "--out", str(target))
+    assert code == 0 and "Traceback" not in err
+    with target.open(encoding="utf-8", newline="") as handle:
+        out = list(csv.DictReader(handle))
+    assert [r["name"] for r in out] == [r[0] for r in rows[1:]]  # nothing lost, order kept
+    assert [r["description"] for r in out] == [r[1] for r in rows[1:]]
+    assert out[0]["verdict"] == "production" and out[0]["error"] == ""
+    assert out[1]["error"].startswith("Paste a description") and "plain text" in out[2]["error"]
+    assert {r["verdict"] for r in out[3:]} == {"demo"}
+
+
+@pytest.mark.parametrize(
+    ("content", "fragments"),
+    [
+        (b"name,summary\nx,y\n", ["Column 'description' is not in", "--column"]),
+        ("name,description\nCaf\xe9,x\n".encode("latin-1"), ["is not UTF-8"]),
+        (b"", ["(columns: none)"]),
+    ],
+)
+def test_cli_classify_bad_csv_is_one_line(
+    cli_env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    content: bytes,
+    fragments: list[str],
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(content)
+    code, out, err = run_cli(capsys, "classify", "--csv", str(source))
+    assert out == ""
+    assert_one_line_error(code, err, *fragments)
+
+
 CHILD = textwrap.dedent(
     """
     import sys
