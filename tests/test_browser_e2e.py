@@ -182,6 +182,11 @@ def test_chat_then_classify_in_a_real_browser(browser: object, server: Server) -
     settle(page)
     page.screenshot(path=str(SHOTS / "chat.png"))
 
+    page.get_by_test_id("stFeedback").first.locator("button").first.click()  # thumbs up
+    page.get_by_label("Anything to add? (optional)").fill("Clear and well sourced.")
+    page.get_by_role("button", name="Send comment").click()
+    page.get_by_text("Thanks, your feedback and comment were saved.").wait_for()
+
     citation.locator("summary").click()
     citation.locator("blockquote").first.wait_for()
     assert citation.locator("blockquote").first.inner_text().strip()
@@ -213,6 +218,10 @@ def test_chat_then_classify_in_a_real_browser(browser: object, server: Server) -
     page.set_viewport_size({"width": 1400, "height": 3200})  # the scorecard is long
     settle(page)
     page.screenshot(path=str(SHOTS / "classify.png"))
+
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="Operations").click()
+    rated = page.get_by_test_id("stMetric").filter(has_text="Positive feedback")
+    expect(rated).to_contain_text("100%")  # the thumbs up, read back from the SQLite audit store
 
 
 def test_sessions_are_isolated_and_html_stays_inert(browser: object, server: Server) -> None:
