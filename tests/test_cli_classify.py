@@ -7,13 +7,17 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from prodai_assistant.audit import FILENAME, AuditRecord, MemoryAuditStore, SQLiteAuditStore
 from prodai_assistant.classifier import Classifier
 from prodai_assistant.cli import classify as classify_cli
 from prodai_assistant.cli import main
-from prodai_assistant.config import ClassifierSettings
+from prodai_assistant.config import ClassifierSettings, Settings
+from prodai_assistant.corpus import corpus_hash, load_corpus
+from prodai_assistant.errors import AuditError
 from prodai_assistant.models import Assessment, Chunk
 
 LIVE = (
@@ -173,3 +177,105 @@ def test_the_classify_command_is_registered() -> None:
 
     args = build_parser().parse_args(["classify", "--json"])
     assert args.func is classify_cli.cmd_classify and args.file == "-"
+
+
+# -- audit trail --------------------------------------------------------------------------
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PRODAI_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def stored(data_dir: Path) -> list[AuditRecord]:
+    """Every record in the data dir's SQLite audit store, oldest first."""
+    store = SQLiteAuditStore(data_dir / FILENAME)
+    try:
+        return list(store.export())
+    finally:
+        store.close()
+
+
+def test_a_classification_is_recorded_and_json_is_unchanged(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["classify", str(_write(tmp_path, "p.txt", PILOT)), "--json"]) == 0
+    out, err = capsys.readouterr()
+    printed = Assessment.model_validate(json.loads(out))
+    assert printed == CLASSIFIER.classify(PILOT) and "warning" not in err
+    (record,) = stored(data_dir)
+    assert (record.kind, record.question, record.verdict) == ("classify", PILOT, "demo")
+    assert record.assessment == printed and record.session_id == classify_cli.SESSION_ID
+    assert record.corpus_hash == corpus_hash(load_corpus(Settings().corpus_dir))
+    assert record.settings_hash == Settings().fingerprint()
+    assert record.latency_ms is not None and record.latency_ms >= 0
+
+
+def test_each_csv_row_is_recorded_under_the_process_session(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [{"description": LIVE}, {"description": PILOT}, {"description": "z" * 1_001}]
+    assert main(["classify", "--csv", str(_csv(tmp_path, rows))]) == 0
+    assert main(["classify", str(_write(tmp_path, "p.txt", PILOT))]) == 0
+    records = stored(data_dir)
+    # the over-long row is refused with a reason in its 'error' column, so nothing to record
+    assert [r.question for r in records] == [LIVE, PILOT, PILOT]
+    assert [r.verdict for r in records] == ["production", "demo", "demo"]
+    assert {r.session_id for r in records} == {classify_cli.SESSION_ID}
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_auditing_off_writes_no_store(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRODAI_AUDIT__ENABLED", "false")
+    assert main(["classify", str(_write(tmp_path, "p.txt", PILOT))]) == 0
+    assert not (data_dir / FILENAME).exists()
+
+
+def _bad_scheme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("PRODAI_AUDIT__DATABASE_URL", "mysql://db/audit")
+    return "unsupported scheme"
+
+
+def _data_dir_is_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    (tmp_path / "blocker").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("PRODAI_DATA_DIR", str(tmp_path / "blocker" / "data"))
+    return "cannot create its folder"
+
+
+@pytest.mark.parametrize("breakage", [_bad_scheme, _data_dir_is_a_file])
+def test_a_store_that_cannot_open_costs_one_warning_not_the_result(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    breakage: Any,
+) -> None:
+    reason = breakage(tmp_path, monkeypatch)
+    assert main(["classify", str(_write(tmp_path, "p.txt", PILOT)), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert Assessment.model_validate(json.loads(out)) == CLASSIFIER.classify(PILOT)
+    assert err.startswith("warning: the audit trail failed (") and err.count("\n") == 1
+    assert reason in err
+
+
+class FailsAfterOne(MemoryAuditStore):
+    """Stores the first record, then fails like a full disk."""
+
+    def record(self, record: AuditRecord) -> str:
+        if self.count():
+            raise AuditError("audit database 'x': database or disk is full")
+        return super().record(record)
+
+
+def test_a_store_failing_mid_batch_warns_once_and_keeps_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = FailsAfterOne()
+    monkeypatch.setattr(classify_cli, "open_audit_store", lambda settings: store)
+    rows = [{"description": text} for text in (LIVE, PILOT, LIVE, PILOT)]
+    assert main(["classify", "--csv", str(_csv(tmp_path, rows))]) == 0
+    out, err = capsys.readouterr()
+    verdicts = [r["verdict"] for r in csv.DictReader(io.StringIO(out))]
+    assert verdicts == ["production", "demo", "production", "demo"]
+    assert err.count("warning:") == 1 and "disk is full" in err
+    assert store.count() == 1

@@ -6,14 +6,21 @@ import argparse
 import csv
 import sys
 import textwrap
+import time
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import TracebackType
 from typing import IO, Any
 
+from ..audit import AuditStore, open_audit_store, record_from_assessment
+from ..config import Settings
 from ..errors import InputError
 from ..models import AUDIENCE_LABELS, Assessment
+from .core import load_settings, open_assistant
 
 Classify = Callable[[str], Assessment]
+SESSION_ID = uuid.uuid4().hex  # every classification of one `prodai` process shares it
 RESULT_COLUMNS = ("verdict", "maturity_level", "confidence", "gaps", "error")
 _MARK = {"evidenced": "[+]", "partial": "[~]", "missing": "[ ]", "contradicted": "[x]"}
 _WIDTH = 100
@@ -42,40 +49,110 @@ def register(subparsers: Any) -> None:
 def cmd_classify(args: argparse.Namespace) -> int:
     if args.csv is not None:
         rows, columns = read_rows(args.csv, args.column)
-        classify = _classifier_from_settings()
-        if args.out is None:
-            write_results(rows, columns, args.column, classify, sys.stdout)
+    else:
+        text = read_text(args.file)
+    classify = _classifier_from_settings()
+    with AuditTrail.open(load_settings()) as trail:
+        audited = trail.wrap(classify)
+        if args.csv is None:
+            assessment = audited(text)
+            print(
+                assessment.model_dump_json(indent=2) if args.json else format_scorecard(assessment)
+            )
+        elif args.out is None:
+            write_results(rows, columns, args.column, audited, sys.stdout)
         else:
             with _open_out(args.out) as out:
-                write_results(rows, columns, args.column, classify, out)
+                write_results(rows, columns, args.column, audited, out)
             print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
-        return 0
-    text = read_text(args.file)
-    assessment = _classifier_from_settings()(text)
-    print(assessment.model_dump_json(indent=2) if args.json else format_scorecard(assessment))
     return 0
 
 
 def _classifier_from_settings() -> Classify:
-    """The classifier the command uses (tests substitute one here). Through the Assistant, so
-    citations come from the indexed corpus; straight from the index if there is no Assistant."""
-    from .core import load_settings, make_embedder, progress_printer
+    """The Assistant's classify, built the way every command builds it (tests substitute here)."""
+    return open_assistant().classify
 
-    settings = load_settings()
-    embedder = make_embedder(settings)
-    try:
-        from ..assistant import Assistant
-    except ModuleNotFoundError as exc:  # the assistant may be missing from a partial build
-        if exc.name != "prodai_assistant.assistant":
-            raise
-        from ..classifier import Classifier
-        from ..index import VectorIndex
 
-        index = VectorIndex.open(settings, embedder, progress=progress_printer())
-        chunks = {chunk.chunk_id: chunk for chunk in index.chunks}
-        return Classifier(chunks, embedder=embedder, settings=settings.classifier).classify
-    assistant = Assistant.from_settings(settings, embedder=embedder, progress=progress_printer())
-    return assistant.classify
+class AuditTrail:
+    """Records each classification in the audit store; a store failure costs one warning line
+    on stderr, never the result."""
+
+    def __init__(self, settings: Settings, store: AuditStore | None) -> None:
+        self.settings = settings
+        self.store = store
+        self._corpus_hash: str | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> AuditTrail:
+        """The trail ``settings.audit`` asks for; one that records nothing when it is off."""
+        if not settings.audit.enabled:
+            return cls(settings, None)
+        try:
+            return cls(settings, open_audit_store(settings))
+        except Exception as exc:  # auditing must never cost the user their result
+            _warn(exc)
+            return cls(settings, None)
+
+    def wrap(self, classify: Classify) -> Classify:
+        """``classify``, recording each assessment it returns (refused input is not recorded)."""
+
+        def audited(description: str) -> Assessment:
+            started = time.perf_counter()
+            assessment = classify(description)
+            self.record(description, assessment, (time.perf_counter() - started) * 1000)
+            return assessment
+
+        return audited
+
+    def record(self, description: str, assessment: Assessment, latency_ms: float) -> None:
+        if self.store is None:
+            return
+        try:
+            record = record_from_assessment(
+                description,
+                assessment,
+                settings=self.settings,
+                corpus_hash=self.corpus_hash(),
+                session_id=SESSION_ID,
+                latency_ms=round(latency_ms, 2),
+            )
+            self.store.record(record)
+        except Exception as exc:  # warn once, then carry on without the trail
+            _warn(exc)
+            self.close(quiet=True)
+
+    def corpus_hash(self) -> str:
+        """Hash of the corpus the index was built from (read once; '' if unreadable)."""
+        if self._corpus_hash is None:
+            from ..corpus import corpus_hash, load_corpus
+
+            try:
+                self._corpus_hash = corpus_hash(load_corpus(self.settings.corpus_dir))
+            except Exception:  # the hash is context, not a reason to lose the record
+                self._corpus_hash = ""
+        return self._corpus_hash
+
+    def close(self, quiet: bool = False) -> None:
+        store, self.store = self.store, None
+        try:
+            if store is not None:
+                store.close()
+        except Exception as exc:  # records already written are committed
+            if not quiet:
+                _warn(exc)
+
+    def __enter__(self) -> AuditTrail:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _warn(exc: BaseException) -> None:
+    reason = " ".join(str(exc).split()) or exc.__class__.__name__
+    print(f"warning: the audit trail failed ({reason}); results are unaffected", file=sys.stderr)
 
 
 def read_text(source: str, stdin: IO[bytes] | None = None) -> str:
@@ -212,6 +289,8 @@ def _wrap(text: str, indent: str = "", rest: str | None = None) -> list[str]:
 
 __all__ = [
     "RESULT_COLUMNS",
+    "SESSION_ID",
+    "AuditTrail",
     "cmd_classify",
     "format_scorecard",
     "read_rows",
