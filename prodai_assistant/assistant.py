@@ -29,6 +29,7 @@ from .models import (
     ScoredChunk,
     Turn,
 )
+from .pins import pinned_sections
 from .routing import Route, asks_about_own_project, evidence_refusal, route
 from .text import clean_input, looks_binary, replace_surrogates, tokenize
 
@@ -188,18 +189,20 @@ class Assistant:
         query = routed.standalone_question
         vector = self.embedder.embed_query(query)
         lens = None if audience == "all" else audience
-        scored = self.retriever.search(query, audience=lens, query_vector=vector)
         view = self._current_view()
+        pins = pinned_sections(routed.intent, routed.focus, audience, view.library)
+        scored = self.retriever.search(query, audience=lens, query_vector=vector, pinned=pins)
+        hits = [s for s in scored if not s.pinned]  # the evidence gate judges search alone
         reason = evidence_refusal(
             query,
-            scored,
+            hits,
             view.vocabulary,
-            best_dense=self._best_dense(scored, vector),
+            best_dense=self._best_dense(hits, vector),
             min_dense=self.settings.retrieval.min_dense_score,
             intent=routed.intent,
         )
         if reason is not None:
-            return scored, refusal(reason)
+            return hits, refusal(reason)
         request = AnswerRequest(
             question=text,
             standalone_question=query,
@@ -208,7 +211,6 @@ class Assistant:
             retrieved=scored,
             history=tuple(turns),
             focus=routed.focus,
-            library=view.library,
         )
         return scored, self.backend.compose(request)
 
@@ -230,6 +232,7 @@ class Assistant:
             intent="assessment",
             audience=audience,
             backend=self.backend.name,
+            retrieved=criteria_sources(citations),
             assessment=assessment,
             notices=list(self._notices),
         )
@@ -344,7 +347,18 @@ def to_retrieved(scored: ScoredChunk) -> Retrieved:
         bm25_score=scored.bm25_score,
         dense_score=scored.dense_score,
         boosted=scored.boosted,
+        pinned=scored.pinned,
+        pinned_by=scored.pinned_by,
     )
+
+
+def criteria_sources(citations: Sequence[Citation]) -> list[Retrieved]:
+    """The rubric sections an assessment cites, listed as pinned by the classifier."""
+    ids = list(dict.fromkeys(c.chunk_id for c in citations))
+    return [
+        Retrieved(chunk_id=cid, score=0.0, rank=rank, pinned=True, pinned_by="intent:assessment")
+        for rank, cid in enumerate(ids, start=1)
+    ]
 
 
 def assessment_summary(
@@ -381,6 +395,7 @@ __all__ = [
     "Assistant",
     "assessment_summary",
     "corpus_vocabulary",
+    "criteria_sources",
     "to_retrieved",
     "validate_audience",
     "validate_history",

@@ -76,6 +76,15 @@ class ScoredChunk(_Strict):
     dense_score: float | None = Field(default=None, description="Cosine similarity.")
     dense_rank: int | None = None
     boosted: bool = Field(default=False, description="The audience lens boosted this chunk.")
+    pinned: bool = Field(
+        default=False,
+        description="Listed only because the route pinned it: search did not rank it in the top k.",
+    )
+    pinned_by: str | None = Field(
+        default=None,
+        description="The route rule that asks for this section ('focus:hallmark:3', "
+        "'intent:comparison', 'lens:cfo'), whether or not search also found it.",
+    )
 
 
 class Retrieved(_Strict):
@@ -87,6 +96,12 @@ class Retrieved(_Strict):
     bm25_score: float | None = None
     dense_score: float | None = None
     boosted: bool = False
+    pinned: bool = Field(
+        default=False, description="Listed because the route pinned it, not because search did."
+    )
+    pinned_by: str | None = Field(
+        default=None, description="The route rule that pinned it, e.g. 'focus:hallmark:3'."
+    )
 
 
 class Citation(_Strict):

@@ -108,8 +108,13 @@ def fuse(
     rrf_k: int = 60,
     audience: str | None = None,
     boost: float = 0.0,
+    pinned: Mapping[str, str] | None = None,
 ) -> list[ScoredChunk]:
-    """Fuse two ranked hit lists into the top ``k`` ScoredChunks; unknown ids are skipped."""
+    """Fuse two ranked hit lists into the top ``k`` ScoredChunks; unknown ids are skipped.
+
+    ``pinned`` (chunk id -> rule) sections the top ``k`` lacks are appended after it with their
+    fused score (0 when neither search found them), ``pinned=True`` and the rule in ``pinned_by``.
+    """
     keyword = [h for h in keyword if h[0] in chunks]
     dense = [h for h in dense if h[0] in chunks]
     fused = rrf_fuse([[cid for cid, _ in keyword], [cid for cid, _ in dense]], rrf_k)
@@ -117,8 +122,12 @@ def fuse(
     scores, boosted = audience_boost(fused, audiences, audience, boost)
     kw = {cid: (score, rank) for rank, (cid, score) in enumerate(keyword, start=1)}
     dn = {cid: (score, rank) for rank, (cid, score) in enumerate(dense, start=1)}
+    pins = {cid: rule for cid, rule in (pinned or {}).items() if cid in chunks}
+    top = ranked(scores, k)
+    shown = {cid for cid, _ in top}
+    extra = ranked({cid: scores.get(cid, 0.0) for cid in pins if cid not in shown})
     out = []
-    for rank, (cid, score) in enumerate(ranked(scores, k), start=1):
+    for rank, (cid, score) in enumerate([*top, *extra], start=1):
         kw_score, kw_rank = kw.get(cid, (None, None))
         dn_score, dn_rank = dn.get(cid, (None, None))
         out.append(
@@ -131,6 +140,8 @@ def fuse(
                 dense_score=dn_score,
                 dense_rank=dn_rank,
                 boosted=cid in boosted,
+                pinned=cid not in shown,
+                pinned_by=pins.get(cid),
             )
         )
     return out
@@ -172,8 +183,12 @@ class Retriever:
         k: int | None = None,
         audience: Audience | None = None,
         query_vector: list[float] | None = None,
+        pinned: Mapping[str, str] | None = None,
     ) -> list[ScoredChunk]:
-        """Top ``k`` chunks for ``query``; pass ``query_vector`` if it is already embedded."""
+        """Top ``k`` chunks for ``query``, then any ``pinned`` sections it lacks (see ``fuse``).
+
+        Pass ``query_vector`` if the query is already embedded.
+        """
         if not query.strip() and query_vector is None:
             return []
         n = self.settings.candidates
@@ -188,6 +203,7 @@ class Retriever:
             rrf_k=self.settings.rrf_k,
             audience=audience,
             boost=self.settings.audience_boost,
+            pinned=pinned,
         )
 
     def _keyword_index(self) -> _Keywords:

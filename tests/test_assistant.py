@@ -23,6 +23,7 @@ from prodai_assistant.assistant import (
 from prodai_assistant.config import Settings
 from prodai_assistant.errors import InputError
 from prodai_assistant.models import Answer, Assessment, Citation, Criterion
+from prodai_assistant.retrieval import Retriever
 from prodai_assistant.testing import FakeEmbedder
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -280,6 +281,10 @@ def test_assessment_intent_delegates_to_the_classifier(
     assert classifier.seen == [DESCRIPTION]
     assert "Verdict: a demo" in answer.answer
     assert [c.marker for c in answer.citations] == [1, 2]
+    assert [(r.chunk_id, r.pinned, r.pinned_by) for r in answer.retrieved] == [
+        ("a#x", True, "intent:assessment"),
+        ("b#y", True, "intent:assessment"),
+    ]
 
 
 def test_assessment_summary_adds_the_audience_note() -> None:
@@ -321,3 +326,66 @@ def test_rebuilt_index_is_noticed(settings: Settings, assistant: Assistant) -> N
 def test_status_and_documents(assistant: Assistant) -> None:
     assert assistant.status().chunks == len(assistant.library)
     assert {d.doc_id for d in assistant.documents()} >= {"four-hallmarks", "glossary"}
+
+
+CITING_QUESTIONS = [
+    "What is Production AI?",
+    "What are the four hallmarks of Production AI?",
+    "What is the third hallmark?",
+    "What is the punchy version of the definition?",
+    "What are the versions of the definition?",
+    "How should I explain Production AI to the CFO?",
+    "How should I explain Production AI to executives?",
+    "What is the difference between a pilot and Production AI?",
+    "What is the bottom line test?",
+    "What does visible in your financials mean?",
+    "What does dimension D4 of the rubric check?",
+    "What is maturity level 3?",
+    "Why do AI pilots stall?",
+    "What is xOps?",
+]
+
+
+@pytest.mark.parametrize("k", [2, 5])
+@pytest.mark.parametrize("audience", [None, "cto"])
+def test_every_citation_is_in_answer_retrieved(
+    settings: Settings, assistant: Assistant, k: int, audience: str | None
+) -> None:
+    narrow = settings.retrieval.model_copy(update={"k": k})
+    local = Assistant(
+        settings.model_copy(update={"retrieval": narrow}),
+        index=assistant.index,
+        retriever=Retriever(assistant.index, assistant.embedder, narrow),
+        embedder=assistant.embedder,
+    )
+    for question in CITING_QUESTIONS:
+        answer = local.ask(question, audience=audience)
+        assert answer.citations and not answer.refused, question
+        listed = {r.chunk_id: r for r in answer.retrieved}
+        assert {c.chunk_id for c in answer.citations} <= set(listed), question
+        searched = [r for r in answer.retrieved if not r.pinned]
+        assert len(searched) == k and [r.rank for r in searched] == list(range(1, k + 1))
+        assert all(r.pinned_by for r in answer.retrieved if r.pinned), question
+        assert_citations_are_quotes(local, answer)
+
+
+def test_pinned_sections_say_why_they_are_listed(assistant: Assistant) -> None:
+    answer = assistant.ask("What is the third hallmark?")
+    rules = {r.chunk_id: r.pinned_by for r in answer.retrieved}
+    assert rules["four-hallmarks#reliable-and-governed-through-xops"] == "focus:hallmark:3"
+    assert answer.citations[0].chunk_id == "four-hallmarks#reliable-and-governed-through-xops"
+
+
+def test_stakeholders_in_general_are_not_answered_with_the_whole_library(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("How should I explain Production AI to executives?")
+    assert answer.intent == "stakeholder" and 2 <= len(answer.citations) <= 6
+    assert answer.citations[0].chunk_id == (
+        "production-ai-definition#definitions-that-fit-the-audience"
+    )
+
+
+def test_refused_answers_list_only_search_hits(assistant: Assistant) -> None:
+    answer = assistant.ask("What does the Zorblax framework say about AI pilots?")
+    assert answer.refused and not any(r.pinned for r in answer.retrieved)

@@ -230,6 +230,19 @@ def test_citation_of_the_wrong_chunk_is_named() -> None:
     assert report.qa[0].failures
 
 
+def test_citing_a_chunk_that_was_not_retrieved_makes_its_marker_invalid() -> None:
+    question = "What is xOps?"
+    answer = cited(question, *GOOD[question]).model_copy(
+        update={"retrieved": [Retrieved(chunk_id=STATS, score=1.0, rank=1)]}
+    )
+    report = run(FakeAnswerer({question: answer}))
+    assert gate(report, "citation_validity").failing_items == ["q-xops"]
+    assert report.metrics["citation_validity"] < 1.0
+    assert report.qa[0].cited_not_retrieved == [XOPS]
+    assert "not in answer.retrieved" in report.qa[0].invalid_markers[1]
+    assert any("invalid markers" in f for f in report.qa[0].failures)
+
+
 def test_refusals_are_scored_both_ways() -> None:
     report = run(
         FakeAnswerer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,8 @@ from prodai_assistant.answering import (
 )
 from prodai_assistant.answering.extractive import Point, render, terms, units_of
 from prodai_assistant.models import Chunk, ScoredChunk
+from prodai_assistant.pins import pinned_sections
+from prodai_assistant.retrieval import fuse
 from prodai_assistant.text import slugify
 
 SECTIONS: list[tuple[str, str, str, str]] = [
@@ -162,16 +165,28 @@ def hits(*chunk_ids: str) -> list[ScoredChunk]:
     ]
 
 
-def request(question: str, intent: str, **kw: object) -> AnswerRequest:
-    kw.setdefault("library", LIBRARY)
-    return AnswerRequest(question=question, standalone_question=question, intent=intent, **kw)  # type: ignore[arg-type]
+def request(question: str, intent: str, **kw: Any) -> AnswerRequest:
+    """A request whose ``retrieved`` holds the given hits plus the route's pinned sections."""
+    library = kw.pop("library", LIBRARY)
+    found = list(kw.pop("retrieved", []))
+    pins = pinned_sections(intent, kw.get("focus"), kw.get("audience", "all"), library)  # type: ignore[arg-type]
+    hits = [(s.chunk.chunk_id, s.score) for s in found]
+    chunks = {**library, **{s.chunk.chunk_id: s.chunk for s in found}}
+    retrieved = fuse(hits, hits, chunks, k=len(found), pinned=pins)
+    return AnswerRequest(
+        question=question,
+        standalone_question=question,
+        intent=intent,  # type: ignore[arg-type]
+        retrieved=retrieved,
+        **kw,
+    )
 
 
-def compose(question: str, intent: str, **kw: object):  # type: ignore[no-untyped-def]
+def compose(question: str, intent: str, **kw: Any):  # type: ignore[no-untyped-def]
     return ExtractiveBackend().compose(request(question, intent, **kw))
 
 
-def cited_ids(question: str, intent: str, **kw: object) -> list[str]:
+def cited_ids(question: str, intent: str, **kw: Any) -> list[str]:
     return [c.chunk_id for c in compose(question, intent, **kw).citations]
 
 
@@ -212,6 +227,50 @@ def test_answers_are_verbatim_and_fully_cited(
     assert not composed.refused
     assert composed.citations
     assert_verbatim(composed)
+
+
+@pytest.mark.parametrize("audience", ["all", "cfo"])
+@pytest.mark.parametrize(("question", "intent", "retrieved"), ALL_INTENTS)
+def test_every_citation_is_a_retrieved_chunk(
+    question: str, intent: str, retrieved: tuple[str, ...], audience: str
+) -> None:
+    focus = {"glossary": "term:xops", "stakeholder": "audience:cfo"}.get(intent)
+    req = request(question, intent, retrieved=hits(*retrieved), focus=focus, audience=audience)
+    composed = ExtractiveBackend().compose(req)
+    assert composed.citations
+    assert {c.chunk_id for c in composed.citations} <= {s.chunk.chunk_id for s in req.retrieved}
+
+
+def test_unpinned_sections_are_never_quoted() -> None:
+    """Without the pins, a structured answer can only use what search returned."""
+    only = hits("four-hallmarks#deployed-in-real-operations", "glossary#xops")
+    req = AnswerRequest(
+        question="What are the four hallmarks?",
+        standalone_question="What are the four hallmarks?",
+        intent="hallmarks",
+        retrieved=only,
+    )
+    cited = {c.chunk_id for c in ExtractiveBackend().compose(req).citations}
+    assert cited and cited <= {s.chunk.chunk_id for s in only}
+
+
+def test_stakeholders_in_general_get_one_line_per_stakeholder() -> None:
+    library = dict(LIBRARY)
+    overview = Chunk(
+        chunk_id="production-ai-definition#definitions-that-fit-the-audience",
+        doc_id="production-ai-definition",
+        title="Definition",
+        section="Definitions that fit the audience",
+        text="The wording of the definition varies with the audience of the conversation.",
+        ordinal=70,
+    )
+    library[overview.chunk_id] = overview
+    composed = compose("How do I explain it to executives?", "stakeholder", library=library)
+    assert [c.chunk_id for c in composed.citations] == [
+        overview.chunk_id,
+        "stakeholder-cfo#the-financial-view-for-the-cfo",
+    ]
+    assert composed.answer.split("\n")[-1].startswith("- For the CFO")
 
 
 @pytest.mark.parametrize(("question", "intent", "retrieved"), ALL_INTENTS)

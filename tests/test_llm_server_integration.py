@@ -80,7 +80,6 @@ def _request() -> AnswerRequest:
         standalone_question="What does deployed in real operations mean?",
         intent="hallmarks",
         retrieved=[ScoredChunk(chunk=c, score=1.0, rank=n) for n, c in enumerate(SOURCES, 1)],
-        library={c.chunk_id: c for c in SOURCES},
     )
 
 
@@ -128,7 +127,8 @@ def test_assistant_answers_through_the_server(llama_server: LlamaServer, tmp_pat
     assert isinstance(assistant.backend, LLMBackend) and assistant.backend.embedder is embedder
     answer = assistant.ask("What are the four hallmarks of Production AI?")
     assert not answer.refused and answer.backend == "llm"
-    assert len(answer.retrieved) == 2
+    assert len([r for r in answer.retrieved if not r.pinned]) == 2  # k, plus pinned sections
+    assert {c.chunk_id for c in answer.citations} <= {r.chunk_id for r in answer.retrieved}
     library = {c.chunk_id: c for c in assistant.index.chunks}
     composed = Composed(answer=answer.answer, citations=answer.citations, guard=answer.guard,
                         notices=answer.notices)  # fmt: skip

@@ -164,6 +164,24 @@ def test_fuse_skips_unknown_ids_and_respects_k() -> None:
     assert [s.chunk.chunk_id for s in out] == ["a#1", "c#1"]
 
 
+def test_fuse_appends_pinned_sections_after_the_top_k() -> None:
+    keyword = [("a#1", 3.0), ("c#1", 2.0), ("b#1", 1.0)]
+    dense = [("a#1", 0.9), ("c#1", 0.8), ("b#1", 0.7)]
+    pins = {"b#1": "focus:x", "d#1": "intent:y", "a#1": "lens:cfo", "zz#9": "intent:y"}
+    out = fuse(keyword, dense, CHUNKS, k=2, pinned=pins)
+    assert [s.chunk.chunk_id for s in out] == ["a#1", "c#1", "b#1", "d#1"]
+    assert [s.rank for s in out] == [1, 2, 3, 4]
+    assert [s.pinned for s in out] == [False, False, True, True]
+    assert [s.pinned_by for s in out] == ["lens:cfo", None, "focus:x", "intent:y"]
+    assert out[2].score == pytest.approx(2 / 63) and out[2].bm25_rank == 3  # its fused score
+    assert (out[3].score, out[3].bm25_score, out[3].dense_score) == (0.0, None, None)
+
+
+def test_fuse_without_pins_flags_nothing() -> None:
+    out = fuse([("a#1", 1.0)], [("c#1", 0.5)], CHUNKS, k=5, pinned={})
+    assert not any(s.pinned or s.pinned_by for s in out)
+
+
 _ids = st.sampled_from(sorted(CHUNKS) + ["zz#unknown"])
 _hits = st.lists(st.tuples(_ids, st.floats(-1, 10)), max_size=6, unique_by=lambda h: h[0])
 
@@ -251,6 +269,17 @@ def test_query_vector_skips_embedding(retriever: Retriever, embedder: CountingEm
 
 def test_empty_query_returns_nothing(retriever: Retriever) -> None:
     assert retriever.search("") == [] and retriever.search("   \n") == []
+
+
+def test_search_includes_pinned_sections(retriever: Retriever) -> None:
+    plain = retriever.search("pipelines uptime debt", k=2)
+    found = [s.chunk.chunk_id for s in plain]
+    other = next(c.chunk_id for c in retriever.index.chunks if c.chunk_id not in found)
+    pins = {other: "focus:test", found[0]: "intent:test"}
+    pinned = retriever.search("pipelines uptime debt", k=2, pinned=pins)
+    assert [s.chunk.chunk_id for s in pinned] == [*found, other]
+    assert pinned[0].pinned_by == "intent:test" and not pinned[0].pinned
+    assert (pinned[2].pinned, pinned[2].pinned_by, pinned[2].rank) == (True, "focus:test", 3)
 
 
 def test_same_query_same_results(retriever: Retriever) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from ..models import Audience, Chunk, Citation, GuardDecision, Intent, ScoredChunk, Turn
+from ..models import Audience, Citation, GuardDecision, Intent, ScoredChunk, Turn
 
 SCOPE_TEXT = (
     "I can only answer questions about Production AI: how it differs from a demo, pilot or proof "
@@ -51,12 +51,11 @@ class AnswerRequest:
     standalone_question: str
     intent: Intent
     audience: Audience = "all"
+    # Search hits and the sections the route pinned: the only chunks an answer may cite.
     retrieved: Sequence[ScoredChunk] = ()
     history: Sequence[Turn] = ()
+    # The router's focus ('hallmark:3', 'term:xops'); its section is in ``retrieved``, pinned.
     focus: str | None = None
-    # Every chunk of the index by id, so intent-specific sections can be quoted even when
-    # retrieval ranked them below k.
-    library: Mapping[str, Chunk] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

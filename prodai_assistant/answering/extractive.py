@@ -3,6 +3,8 @@
 Every sentence of an answer is a verbatim copy of a sentence of the chunk its marker cites
 (list bullets stripped, whitespace collapsed); only short labels such as "For the CFO:" are
 added. Selection is rule-based per intent, then ranked by word overlap with the question.
+Only chunks in ``request.retrieved`` are ever quoted: search hits, plus the sections the route
+pinned (``prodai_assistant.pins``), so every citation points at a retrieved chunk.
 """
 
 from __future__ import annotations
@@ -12,24 +14,25 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..models import Audience, Chunk, Citation
+from ..models import Audience, Chunk, Citation, ScoredChunk
+from ..pins import (
+    STAKEHOLDER_DOCS,
+    VARIANT_KEYS,
+    audience_overview,
+    doc_chunks,
+    section_chunk,
+    stakeholder_chunks,
+)
+from ..pins import first_parts as _first_parts
 from ..text import content_words, sentence_spans, tokenize
 from .base import AnswerRequest, Composed, greeting, refusal
 
-STAKEHOLDER_DOCS: dict[str, str] = {
-    "ceo": "stakeholder-ceo-board",
-    "cfo": "stakeholder-cfo",
-    "cto": "stakeholder-cto",
-    "lob": "stakeholder-lob",
-}
 LENS_LABELS: dict[str, str] = {
     "ceo": "For the CEO and board:",
     "cfo": "For the CFO:",
     "cto": "For the CTO:",
     "lob": "For line-of-business leaders:",
 }
-HALLMARK_KEYS = ("deployed", "embedded", "governed", "roi")
-VARIANT_KEYS = ("formal", "slide", "punchy")
 # Words that occur in nearly every chunk, so they say little about which sentence fits.
 WEAK_TERMS = frozenset({"production", "ai", "demo", "project", "version", "definition"})
 MAX_POINTS = 4
@@ -78,10 +81,11 @@ class ExtractiveBackend:
             return greeting()
         if request.intent == "out_of_scope":
             return refusal("off_topic")
-        points = plan_points(request)
+        evidence = Evidence.of(request)
+        points = plan_points(evidence)
         if not points:
             return refusal("no_evidence")
-        lens = _lens_point(request, points)
+        lens = _lens_point(evidence, points)
         answer, citations = render(points, lens)
         return Composed(answer=answer, citations=citations)
 
@@ -151,125 +155,107 @@ def _redundant(unit: Unit, chosen: Iterable[Unit]) -> bool:
     return False
 
 
-# ---------------------------------------------------------------- library lookups
+# ---------------------------------------------------------------- what may be quoted
 
 
-def doc_chunks(library: Mapping[str, Chunk], doc_id: str) -> list[Chunk]:
-    """Chunks of one document in corpus order."""
-    return sorted((c for c in library.values() if c.doc_id == doc_id), key=lambda c: c.ordinal)
+@dataclass(frozen=True)
+class Evidence:
+    """The retrieved chunks of a request: search hits and pinned sections, nothing else."""
 
+    request: AnswerRequest
+    library: Mapping[str, Chunk]  # every retrieved chunk by id (hits and pinned sections)
+    hits: tuple[ScoredChunk, ...]  # what search found, best first
 
-def section_chunk(library: Mapping[str, Chunk], doc_id: str, key: str) -> Chunk | None:
-    """First chunk of ``doc_id`` whose section slug contains ``key``."""
-    for chunk in doc_chunks(library, doc_id):
-        if key in chunk.chunk_id.split("#", 1)[-1]:
-            return chunk
-    return None
+    @classmethod
+    def of(cls, request: AnswerRequest) -> Evidence:
+        ranked = sorted(request.retrieved, key=lambda s: s.rank)
+        library = {s.chunk.chunk_id: s.chunk for s in ranked}
+        return cls(request, library, tuple(s for s in ranked if not s.pinned))
 
-
-def stakeholder_chunks(library: Mapping[str, Chunk], audience: str) -> list[Chunk]:
-    """The stakeholder document for an audience, or any chunks written for it."""
-    chunks = doc_chunks(library, STAKEHOLDER_DOCS.get(audience, ""))
-    if chunks:
-        return chunks
-    return sorted((c for c in library.values() if c.audience == audience), key=lambda c: c.ordinal)
-
-
-def _first_parts(chunks: Sequence[Chunk]) -> list[Chunk]:
-    """Drop continuation parts ('<id>-2', '<id>-3') so each section counts once."""
-    ids = {c.chunk_id for c in chunks}
-    return [c for c in chunks if re.sub(r"-\d+$", "", c.chunk_id) not in ids - {c.chunk_id}]
+    @property
+    def focused(self) -> list[Chunk]:
+        """The sections pinned for the router's focus, in rank order."""
+        rule = f"focus:{self.request.focus}"
+        return [
+            s.chunk
+            for s in sorted(self.request.retrieved, key=lambda s: s.rank)
+            if s.pinned_by == rule
+        ]
 
 
 # ---------------------------------------------------------------- planning per intent
 
 
-def plan_points(request: AnswerRequest) -> list[Point]:
+def plan_points(evidence: Evidence) -> list[Point]:
     """Lead point first, then supporting points; empty when nothing supports an answer."""
-    asked = terms(request.standalone_question)
-    planner = _PLANNERS.get(request.intent)
-    planned = planner(request, asked) if planner else []
-    return planned or _plan_top_section(request, asked)
+    asked = terms(evidence.request.standalone_question)
+    planner = _PLANNERS.get(evidence.request.intent)
+    planned = planner(evidence, asked) if planner else []
+    return planned or _plan_top_section(evidence, asked)
 
 
-def _plan_top_section(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
+def _plan_top_section(ev: Evidence, asked: frozenset[str]) -> list[Point]:
     """The best-ranked section quoted in order, then up to two related points elsewhere."""
-    preferred = _preferred(request)
-    top = _top_chunk(request, preferred)
+    preferred = _preferred(ev)
+    top = _top_chunk(ev, preferred)
     if top is None:
         return []
     points = _excerpt(top, asked, max_units=4)
     if not points:
-        return _pool(request, asked, preferred, lead=top, best_lead=True)
+        return _pool(ev, asked, preferred, lead=top, best_lead=True)
     used = [u for p in points for u in p.units]
-    extra = _pool(
-        request, asked, preferred, lead=None, exclude=used, max_points=2, need_overlap=True
-    )
+    extra = _pool(ev, asked, preferred, lead=None, exclude=used, max_points=2, need_overlap=True)
     return points + extra
 
 
-def _plan_definition(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
+def _plan_definition(ev: Evidence, asked: frozenset[str]) -> list[Point]:
     """The core definition, the four-hallmark summary, then the best supporting sentences."""
-    heads = doc_chunks(request.library, "production-ai-definition")[:1]
-    heads += doc_chunks(request.library, "four-hallmarks")[:1]
+    heads = doc_chunks(ev.library, "production-ai-definition")[:1]
+    heads += doc_chunks(ev.library, "four-hallmarks")[:1]
     points = [Point((units[0],)) for c in heads if (units := units_of(c, intros=True))]
     if not points:
         return []
     used = [u for p in points for u in p.units]
-    more = _pool(request, asked, _preferred(request), lead=None, exclude=used, max_points=3)
+    more = _pool(ev, asked, _preferred(ev), lead=None, exclude=used, max_points=3)
     return points + more
 
 
-def _plan_hallmarks(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
-    focus, lib = request.focus or "", request.library
-    if focus.startswith("hallmark:"):
-        key = HALLMARK_KEYS[int(focus.split(":")[1]) - 1]
-        chunk = section_chunk(lib, "four-hallmarks", key)
-        if chunk is not None:
-            label = f"{chunk.section}:"
-            return _section_then_pool(request, chunk, asked, label=label, max_units=4)
-    return _structured(doc_chunks(lib, "four-hallmarks"), asked)
-
-
-def _plan_bottom_line(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
-    chunks = _first_parts(doc_chunks(request.library, "bottom-line-test"))
-    focus = request.focus or ""
-    if focus.startswith("part:") and len(chunks) > int(focus[5:]):
-        part = chunks[int(focus[5:])]  # parts follow the overview section
-        return _section_then_pool(request, part, asked, label=f"{part.section}:", max_units=4)
-    return _structured(chunks, asked, label_last=False)
-
-
-def _plan_rubric(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
-    """A named dimension (D1-D8) or maturity level (0-4) quoted from its own section."""
-    kind, _, number = (request.focus or "").partition(":")
-    doc, prefix = {
-        "dimension": ("assessment-rubric", "d"),
-        "level": ("maturity-levels", "level-"),
-    }.get(kind, ("", ""))
-    for chunk in _first_parts(doc_chunks(request.library, doc)):
-        if chunk.chunk_id.split("#")[-1].startswith(f"{prefix}{number}-"):
-            return _section_then_pool(request, chunk, asked, label=f"{chunk.section}:", max_units=4)
-    return []
-
-
-def _plan_variants(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
-    return _variants(request.library, request.focus or "", asked)
-
-
-def _plan_glossary(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
-    focus = request.focus or ""
-    chunk = request.library.get(f"glossary#{focus.split(':', 1)[1]}") if ":" in focus else None
-    return _section_then_pool(request, chunk, asked, max_units=2) if chunk else []
-
-
-def _plan_stakeholder(request: AnswerRequest, asked: frozenset[str]) -> list[Point]:
-    """The stakeholder's view in order, or the one section the question names."""
-    focus = request.focus or ""
-    audience = focus.split(":", 1)[1] if focus.startswith("audience:") else request.audience
-    sections = _first_parts(stakeholder_chunks(request.library, audience))
-    if not sections:
+def _plan_focused(ev: Evidence, asked: frozenset[str]) -> list[Point]:
+    """The one section the focus names (a hallmark, part, dimension or level), labelled."""
+    focused = ev.focused
+    if not focused:
         return []
+    chunk = focused[0]
+    return _section_then_pool(ev, chunk, asked, label=f"{chunk.section}:", max_units=4)
+
+
+def _plan_hallmarks(ev: Evidence, asked: frozenset[str]) -> list[Point]:
+    focused = _plan_focused(ev, asked)
+    return focused or _structured(doc_chunks(ev.library, "four-hallmarks"), asked)
+
+
+def _plan_bottom_line(ev: Evidence, asked: frozenset[str]) -> list[Point]:
+    focused = _plan_focused(ev, asked)
+    chunks = doc_chunks(ev.library, "bottom-line-test")
+    return focused or _structured(chunks, asked, label_last=False)
+
+
+def _plan_variants(ev: Evidence, asked: frozenset[str]) -> list[Point]:
+    return _variants(ev.library, ev.request.focus or "", asked)
+
+
+def _plan_glossary(ev: Evidence, asked: frozenset[str]) -> list[Point]:
+    focused = ev.focused
+    return _section_then_pool(ev, focused[0], asked, max_units=2) if focused else []
+
+
+def _plan_stakeholder(ev: Evidence, asked: frozenset[str]) -> list[Point]:
+    """The stakeholder's view in order, or the one section the question names."""
+    focus = ev.request.focus or ""
+    audience = focus.split(":", 1)[1] if focus.startswith("audience:") else ev.request.audience
+    sections = _first_parts(stakeholder_chunks(ev.library, audience))
+    if not sections:
+        return _plan_every_audience(ev, asked)
     label = LENS_LABELS.get(audience, "")
     topical = asked - AUDIENCE_TERMS - WEAK_TERMS
     named = [(len(terms(c.section) & topical), -i, c) for i, c in enumerate(sections[1:], 1)]
@@ -285,20 +271,33 @@ def _plan_stakeholder(request: AnswerRequest, asked: frozenset[str]) -> list[Poi
     return points
 
 
-_PLANNERS: dict[str, Callable[[AnswerRequest, frozenset[str]], list[Point]]] = {
+def _plan_every_audience(ev: Evidence, asked: frozenset[str]) -> list[Point]:
+    """No one stakeholder named: how the definition adapts, then one line per stakeholder."""
+    chunks = [c for c in audience_overview(ev.library) if c.chunk_id in ev.library]
+    overview = [c for c in chunks if c.doc_id not in STAKEHOLDER_DOCS.values()]
+    points = _excerpt(overview[0], asked, max_units=2) if overview else []
+    for key, doc in STAKEHOLDER_DOCS.items():
+        view = next((c for c in chunks if c.doc_id == doc), None)
+        unit = _best_unit(units_of(view), asked) if view else None
+        if unit is not None:
+            points.append(Point((unit,), LENS_LABELS[key]))
+    return points
+
+
+_PLANNERS: dict[str, Callable[[Evidence, frozenset[str]], list[Point]]] = {
     "definition": _plan_definition,
     "hallmarks": _plan_hallmarks,
     "bottom_line": _plan_bottom_line,
-    "rubric": _plan_rubric,
+    "rubric": _plan_focused,
     "variants": _plan_variants,
     "glossary": _plan_glossary,
     "stakeholder": _plan_stakeholder,
 }
 
 
-def _preferred(request: AnswerRequest) -> list[Chunk]:
-    """Sections an intent should draw on even when retrieval ranked them low."""
-    lib, intent = request.library, request.intent
+def _preferred(ev: Evidence) -> list[Chunk]:
+    """Sections an intent draws on even when search ranked them low (they are pinned)."""
+    lib, intent = ev.library, ev.request.intent
     if intent == "definition":
         closing = section_chunk(lib, "bottom-line-test", "everything-else")
         return ([closing] if closing else []) + doc_chunks(lib, "production-ai-definition")[1:3]
@@ -312,14 +311,13 @@ def _preferred(request: AnswerRequest) -> list[Chunk]:
     return []
 
 
-def _top_chunk(request: AnswerRequest, preferred: Sequence[Chunk]) -> Chunk | None:
-    """The best-ranked retrieved chunk, among the intent's preferred chunks when possible."""
-    ranked = sorted(request.retrieved, key=lambda s: s.rank)
+def _top_chunk(ev: Evidence, preferred: Sequence[Chunk]) -> Chunk | None:
+    """The best-ranked search hit, among the intent's preferred chunks when possible."""
     wanted = {c.chunk_id for c in preferred}
-    for scored in ranked:
+    for scored in ev.hits:
         if scored.chunk.chunk_id in wanted:
             return scored.chunk
-    return ranked[0].chunk if ranked else (preferred[0] if preferred else None)
+    return ev.hits[0].chunk if ev.hits else (preferred[0] if preferred else None)
 
 
 def _structured(
@@ -404,19 +402,19 @@ def _excerpt(chunk: Chunk, asked: frozenset[str], max_units: int = 3) -> list[Po
 
 
 def _section_then_pool(
-    request: AnswerRequest, chunk: Chunk, asked: frozenset[str], label: str = "", max_units: int = 3
+    ev: Evidence, chunk: Chunk, asked: frozenset[str], label: str = "", max_units: int = 3
 ) -> list[Point]:
-    """Quote one focused section, then at most one related point from retrieval."""
+    """Quote one focused section, then at most one related point from the search hits."""
     points = _whole_section(chunk, label, max_units)
     if not points:
-        return _pool(request, asked, [], lead=None)
+        return _pool(ev, asked, [], lead=None)
     used = [u for p in points for u in p.units]
-    extra = _pool(request, asked, [], lead=None, exclude=used, max_points=1, need_overlap=True)
+    extra = _pool(ev, asked, [], lead=None, exclude=used, max_points=1, need_overlap=True)
     return points + extra[:1]
 
 
 def _pool(
-    request: AnswerRequest,
+    ev: Evidence,
     asked: frozenset[str],
     preferred: Sequence[Chunk],
     *,
@@ -428,14 +426,14 @@ def _pool(
     need_overlap: bool = False,
     with_retrieved: bool = True,
 ) -> list[Point]:
-    """Rank sentences of preferred and retrieved chunks; the lead comes from ``lead``.
+    """Rank sentences of preferred chunks and search hits; the lead comes from ``lead``.
 
     The lead is the chunk's first sentence, or with ``best_lead`` its best-ranked one.
     """
     bonus: dict[str, float] = {}
     for i, chunk in enumerate(preferred):
         bonus.setdefault(chunk.chunk_id, 3.0 - 0.2 * i)
-    retrieved = request.retrieved if with_retrieved else ()
+    retrieved = ev.hits if with_retrieved else ()
     for scored in retrieved:
         bonus.setdefault(scored.chunk.chunk_id, 1.5 / scored.rank)
     chunks = {c.chunk_id: c for c in preferred} | {s.chunk.chunk_id: s.chunk for s in retrieved}
@@ -474,15 +472,15 @@ def _unit_score(unit: Unit, asked: frozenset[str], bonus: Mapping[str, float]) -
     return 2.0 * overlap(unit, asked) + bonus.get(unit.chunk.chunk_id, 0.0) + position
 
 
-def _lens_point(request: AnswerRequest, points: Sequence[Point]) -> Point | None:
+def _lens_point(ev: Evidence, points: Sequence[Point]) -> Point | None:
     """A closing point from the audience's stakeholder document, for non-stakeholder intents."""
-    audience: Audience = request.audience
-    if audience == "all" or request.intent in {"stakeholder", "assessment"}:
+    audience: Audience = ev.request.audience
+    if audience == "all" or ev.request.intent in {"stakeholder", "assessment"}:
         return None
     used = [u for p in points for u in p.units]
-    candidates = [u for c in stakeholder_chunks(request.library, audience) for u in units_of(c)]
+    candidates = [u for c in stakeholder_chunks(ev.library, audience) for u in units_of(c)]
     candidates = [u for u in candidates if not _redundant(u, used)]
-    asked = terms(request.standalone_question)
+    asked = terms(ev.request.standalone_question)
     best = max(
         candidates,
         key=lambda u: (
@@ -533,4 +531,13 @@ def _citation(point: Point, marker: int) -> Citation:
     )
 
 
-__all__ = ["ExtractiveBackend", "Point", "Unit", "plan_points", "render", "terms", "units_of"]
+__all__ = [
+    "Evidence",
+    "ExtractiveBackend",
+    "Point",
+    "Unit",
+    "plan_points",
+    "render",
+    "terms",
+    "units_of",
+]

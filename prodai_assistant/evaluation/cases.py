@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from ..embeddings import Embedder
 from ..errors import InputError, ProdAIError
 from ..fidelity import AnswerFidelity, score_answer
+from ..fidelity.answers import markers_in
 from ..models import Answer, Assessment, Chunk, Citation
 from ..text import split_sentences
 from . import metrics as m
@@ -51,7 +52,7 @@ class QAResult(BaseModel):
     forbidden: list[str] = Field(default_factory=list)
     cited_chunks: list[str] = Field(default_factory=list)
     cited_not_retrieved: list[str] = Field(
-        default_factory=list, description="Cited chunks missing from answer.retrieved (info)."
+        default_factory=list, description="Cited chunks missing from answer.retrieved."
     )
     gold_chunk_hit: bool | None = None
     gold_source_hit: bool | None = None
@@ -97,6 +98,7 @@ def evaluate_qa(
         "cited_chunks": sorted({c.chunk_id for c in answer.citations}),
         "guard_actions": _guard_actions(answer),
         **_fidelity_fields(fid),
+        **_retrieved_fields(answer, fid.invalid_markers),
     }
     if item.expect == "answer":
         fields.update(_answer_fields(item, answer, ranked, fields["cited_chunks"], chunks))
@@ -122,6 +124,21 @@ def _fidelity_fields(fid: AnswerFidelity) -> dict[str, Any]:
         ),
         "support_mean": fid.support_mean,
         "cited_not_retrieved": fid.cited_not_retrieved,
+    }
+
+
+def _retrieved_fields(answer: Answer, invalid: Mapping[int, str]) -> dict[str, Any]:
+    """A marker whose chunk is not in ``answer.retrieved`` is invalid: cite what was retrieved."""
+    retrieved = {r.chunk_id for r in answer.retrieved}
+    used = markers_in(answer.answer)
+    outside = {
+        c.marker: f"chunk {c.chunk_id!r} is not in answer.retrieved"
+        for c in answer.citations
+        if c.chunk_id not in retrieved and c.marker in used and c.marker not in invalid
+    }
+    return {
+        "invalid_markers": dict(sorted({**invalid, **outside}.items())),
+        "cited_not_retrieved": sorted({c.chunk_id for c in answer.citations} - retrieved),
     }
 
 
