@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from prodai_assistant.audit import FILENAME, AuditRecord, MemoryAuditStore, SQLiteAuditStore
+from prodai_assistant.audit import AuditRecord, MemoryAuditStore, SQLiteAuditStore
+from prodai_assistant.audit.sqlite import FILENAME
 from prodai_assistant.classifier import Classifier
 from prodai_assistant.cli import classify as classify_cli
 from prodai_assistant.cli import main

@@ -4,14 +4,22 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 from ..errors import ProdAIError
+from . import audit, classify, core, evaluate
 
-# Modules that add sub-commands, in help order.
-COMMAND_MODULES = ("core", "classify", "evaluate", "audit")
+
+class CommandGroup(Protocol):
+    """A module (or test fake) that adds sub-commands; each sets ``func`` on its parser."""
+
+    def register(self, subparsers: Any) -> None: ...
+
+
+# Modules that add sub-commands, in help order. Imported above, so a broken one fails loudly.
+COMMAND_MODULES: tuple[CommandGroup, ...] = (core, classify, evaluate, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,13 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="prodai", description="Is our AI real, or just a demo? Offline, cited answers."
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
+    for module in COMMAND_MODULES:
         module.register(subparsers)
     return parser
 
