@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
-from .answering import AnswerBackend, AnswerRequest, Composed, greeting, make_backend, refusal
+from .answering import (
+    AnswerBackend,
+    AnswerRequest,
+    Composed,
+    TokenSink,
+    compose_with_tokens,
+    greeting,
+    make_backend,
+    refusal,
+)
 from .answering.extractive import LENS_LABELS
 from .config import Settings
 from .embeddings import Embedder, MiniLMEmbedder
@@ -108,8 +117,16 @@ class Assistant:
         question: str,
         history: Sequence[Mapping[str, Any] | Turn] | None = None,
         audience: str | None = None,
+        *,
+        on_token: TokenSink | None = None,
     ) -> Answer:
-        """Answer one question (with optional conversation history and audience lens)."""
+        """Answer one question (with optional conversation history and audience lens).
+
+        ``on_token`` receives the text deltas of a generated (LLM) answer as they arrive: an
+        unverified preview, since the guard may remove sentences or fall back afterwards. The
+        returned Answer is what counts. The extractive backend does not generate text, so it
+        never calls ``on_token``; neither do refusals, greetings and assessments.
+        """
         started = time.perf_counter()
         text = validate_question(question, self.settings.max_question_chars)
         turns = validate_history(history)
@@ -119,7 +136,7 @@ class Assistant:
         if routed.intent == "assessment":
             answer = self._assessment_answer(text, routed, effective)
         else:
-            answer = self._retrieval_answer(text, routed, effective, turns)
+            answer = self._retrieval_answer(text, routed, effective, turns, on_token)
         latency = round((time.perf_counter() - started) * 1000, 2)
         return answer.model_copy(update={"latency_ms": latency})
 
@@ -158,7 +175,12 @@ class Assistant:
     # ------------------------------------------------------------------ stages
 
     def _retrieval_answer(
-        self, text: str, routed: Route, audience: Audience, turns: Sequence[Turn]
+        self,
+        text: str,
+        routed: Route,
+        audience: Audience,
+        turns: Sequence[Turn],
+        on_token: TokenSink | None = None,
     ) -> Answer:
         scored: list[ScoredChunk] = []
         if routed.intent == "greeting":
@@ -166,7 +188,7 @@ class Assistant:
         elif routed.intent == "out_of_scope":
             composed = refusal(routed.reason)
         else:
-            scored, composed = self._search_and_compose(routed, audience, turns, text)
+            scored, composed = self._search_and_compose(routed, audience, turns, text, on_token)
         return Answer(
             question=text,
             standalone_question=routed.standalone_question,
@@ -184,7 +206,12 @@ class Assistant:
         )
 
     def _search_and_compose(
-        self, routed: Route, audience: Audience, turns: Sequence[Turn], text: str
+        self,
+        routed: Route,
+        audience: Audience,
+        turns: Sequence[Turn],
+        text: str,
+        on_token: TokenSink | None = None,
     ) -> tuple[list[ScoredChunk], Composed]:
         query = routed.standalone_question
         vector = self.embedder.embed_query(query)
@@ -212,7 +239,7 @@ class Assistant:
             history=tuple(turns),
             focus=routed.focus,
         )
-        return scored, self.backend.compose(request)
+        return scored, compose_with_tokens(self.backend, request, on_token)
 
     def _best_dense(self, scored: Sequence[ScoredChunk], vector: list[float]) -> float | None:
         dense = [s.dense_score for s in scored if s.dense_score is not None]

@@ -10,9 +10,13 @@ from .base import (
     AnswerBackend,
     AnswerRequest,
     Composed,
+    StreamingBackend,
+    TokenSink,
+    compose_with_tokens,
     greeting,
     refusal,
     refusal_text,
+    streams,
 )
 from .extractive import ExtractiveBackend
 
@@ -34,8 +38,12 @@ __all__ = [
     "AnswerRequest",
     "Composed",
     "ExtractiveBackend",
+    "StreamingBackend",
+    "TokenSink",
+    "compose_with_tokens",
     "greeting",
     "make_backend",
     "refusal",
     "refusal_text",
+    "streams",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -80,6 +80,40 @@ class AnswerBackend(Protocol):
     def compose(self, request: AnswerRequest) -> Composed: ...
 
 
+TokenSink = Callable[[str], None]
+
+
+@runtime_checkable
+class StreamingBackend(AnswerBackend, Protocol):
+    """A backend that generates text: deltas first (a preview), then the final Composed."""
+
+    def stream(self, request: AnswerRequest) -> Iterator[str | Composed]: ...
+
+
+def streams(backend: AnswerBackend) -> bool:
+    """True when the backend generates its answer token by token (an LLM, not extractive)."""
+    return callable(getattr(backend, "stream", None))
+
+
+def compose_with_tokens(
+    backend: AnswerBackend, request: AnswerRequest, on_token: TokenSink | None = None
+) -> Composed:
+    """``backend.compose``, but passing text deltas to ``on_token`` when the backend streams.
+
+    Deltas are an unverified preview: the returned Composed (after the fidelity guard) is the
+    answer. A backend that does not stream never calls ``on_token``.
+    """
+    if on_token is None or not isinstance(backend, StreamingBackend):
+        return backend.compose(request)
+    final: Composed | None = None
+    for item in backend.stream(request):
+        if isinstance(item, Composed):
+            final = item
+        else:
+            on_token(item)
+    return final if final is not None else backend.compose(request)
+
+
 def refusal_text(reason: str) -> str:
     """The fixed refusal for a reason; unknown reasons get the off-topic wording."""
     lead = REFUSAL_LEADS.get(reason, REFUSAL_LEADS["off_topic"])
@@ -103,7 +137,11 @@ __all__ = [
     "AnswerBackend",
     "AnswerRequest",
     "Composed",
+    "StreamingBackend",
+    "TokenSink",
+    "compose_with_tokens",
     "greeting",
     "refusal",
     "refusal_text",
+    "streams",
 ]

@@ -17,7 +17,7 @@ from ..config import LLMOptions, Settings
 from ..embeddings import Embedder
 from ..errors import ConfigError, ModelUnavailableError
 from ..models import Chunk, GuardDecision
-from .base import AnswerBackend, AnswerRequest, Composed
+from .base import AnswerBackend, AnswerRequest, Composed, compose_with_tokens
 from .guard import GuardResult, guard_answer
 from .prompts import build_messages
 
@@ -257,22 +257,6 @@ class LLMBackend:
             refusal_reason=base.refusal_reason,
             model=self.label,
         )
-
-
-def compose_with_tokens(
-    backend: AnswerBackend, request: AnswerRequest, on_token: Callable[[str], None] | None = None
-) -> Composed:
-    """``backend.compose``, but passing text deltas to ``on_token`` when the backend streams."""
-    stream = getattr(backend, "stream", None)
-    if on_token is None or stream is None:
-        return backend.compose(request)
-    final: Composed | None = None
-    for item in stream(request):
-        if isinstance(item, Composed):
-            final = item
-        else:
-            on_token(item)
-    return final if final is not None else backend.compose(request)
 
 
 def source_chunks(request: AnswerRequest) -> list[Chunk]:

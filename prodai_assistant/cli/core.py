@@ -17,6 +17,7 @@ from ..errors import ConfigError, InputError
 from ..models import AUDIENCES, Answer
 
 if TYPE_CHECKING:
+    from ..answering import AnswerBackend
     from ..assistant import Assistant
     from ..embeddings import Embedder
 
@@ -69,7 +70,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     history = read_history(args.history) if args.history else None
     assistant = open_assistant()
-    answer = assistant.ask(args.question, history=history, audience=args.audience)
+    draft = None if args.json else Draft.for_backend(assistant.backend)
+    answer = assistant.ask(args.question, history=history, audience=args.audience, on_token=draft)
+    if draft is not None:
+        draft.finish()
     if args.json:
         print(answer.model_dump_json(indent=2))
     else:
@@ -108,11 +112,15 @@ def cmd_chat(args: argparse.Namespace, stdin: IO[str] | None = None) -> int:
             elif outcome.startswith("audience:"):
                 audience = outcome.split(":", 1)[1] or None
             continue
+        draft = Draft.for_backend(assistant.backend)
         try:
-            answer = assistant.ask(text, history=history, audience=audience)
+            answer = assistant.ask(text, history=history, audience=audience, on_token=draft)
         except InputError as exc:
             print(f"error: {exc}")
             continue
+        finally:
+            if draft is not None:
+                draft.finish()
         print(format_answer(answer))
         print_notices(answer)
         history += [
@@ -135,6 +143,47 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+class Draft:
+    """Prints a generated answer's tokens to stderr as they arrive, labelled as a draft.
+
+    The terminal cannot take the draft back, so it is dimmed (on a terminal) and labelled; the
+    verified answer (after the fidelity guard) follows on stdout with its sources, and stdout
+    carries nothing else. Only streaming (LLM) backends get a draft.
+    """
+
+    LABEL = "Draft (unverified, streaming):"
+    DONE = "Verified answer (checked against the sources):"
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.out = stream or sys.stderr
+        self.tty = self.out.isatty()
+        self.started = False
+
+    @classmethod
+    def for_backend(cls, backend: AnswerBackend, stream: IO[str] | None = None) -> Draft | None:
+        from ..answering import streams
+
+        return cls(stream) if streams(backend) else None
+
+    def __call__(self, token: str) -> None:
+        if not self.started:
+            self.started = True
+            print(self.LABEL, file=self.out)
+            if self.tty:
+                self.out.write("\x1b[2m")  # dim until finish()
+        self.out.write(token)
+        self.out.flush()
+
+    def finish(self) -> None:
+        """End the draft (if any token came) and announce the verified answer."""
+        if not self.started:
+            return
+        self.started = False
+        if self.tty:
+            self.out.write("\x1b[0m")
+        print(f"\n\n{self.DONE}", file=self.out, flush=True)
 
 
 def chat_command(text: str) -> str:
@@ -229,6 +278,7 @@ def progress_printer(stream: IO[str] | None = None) -> Any:
 
 
 __all__ = [
+    "Draft",
     "chat_command",
     "cmd_ask",
     "cmd_chat",
