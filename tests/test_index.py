@@ -8,15 +8,17 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from prodai_assistant.chunking import chunk_documents
-from prodai_assistant.config import Settings
+from prodai_assistant.config import EmbeddingSettings, Settings
 from prodai_assistant.corpus import load_corpus
 from prodai_assistant.errors import CorpusError, IndexError_
 from prodai_assistant.index import VectorIndex, embedding_text
+from prodai_assistant.models import Chunk
 from prodai_assistant.testing import FakeEmbedder
 
 MINI = Path(__file__).parent / "fixtures" / "mini_corpus"
@@ -40,7 +42,8 @@ class FailingEmbedder(FakeEmbedder):
 def settings(tmp_path: Path) -> Settings:
     corpus = tmp_path / "corpus"
     shutil.copytree(MINI, corpus)
-    return Settings(corpus_dir=corpus, data_dir=tmp_path / "data", embedding={"batch_size": 4})
+    embedding = EmbeddingSettings(batch_size=4)
+    return Settings(corpus_dir=corpus, data_dir=tmp_path / "data", embedding=embedding)
 
 
 @pytest.fixture
@@ -49,7 +52,7 @@ def embedder() -> FakeEmbedder:
 
 
 @pytest.fixture
-def index(settings: Settings, embedder: FakeEmbedder):
+def index(settings: Settings, embedder: FakeEmbedder) -> Iterator[VectorIndex]:
     with VectorIndex.open(settings, embedder) as opened:
         yield opened
 
@@ -69,12 +72,14 @@ def edit(settings: Settings, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def expected_chunks(settings: Settings):
+def expected_chunks(settings: Settings) -> list[Chunk]:
     return chunk_documents(load_corpus(settings.corpus_dir))
 
 
 # -- first build and layout ---------------------------------------------------------------
-def test_first_open_builds_everything(index: VectorIndex, settings: Settings, embedder) -> None:
+def test_first_open_builds_everything(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     status = index.status()
     chunks = expected_chunks(settings)
     assert status.embedded == len(chunks) == embedder.texts_embedded == status.chunks
@@ -84,7 +89,9 @@ def test_first_open_builds_everything(index: VectorIndex, settings: Settings, em
     assert [d.doc_id for d in index.documents] == [d.doc_id for d in load_corpus(MINI)]
 
 
-def test_layout_is_current_plus_one_complete_generation(index: VectorIndex, settings) -> None:
+def test_layout_is_current_plus_one_complete_generation(
+    index: VectorIndex, settings: Settings
+) -> None:
     assert generations(settings) == [current(settings)] == [index.generation]
     folder = settings.index_dir / "generations" / current(settings)
     assert (folder / "chroma" / "chroma.sqlite3").is_file()
@@ -96,7 +103,7 @@ def test_layout_is_current_plus_one_complete_generation(index: VectorIndex, sett
     assert [c["chunk_id"] for c in saved] == [c.chunk_id for c in index.chunks]
 
 
-def test_progress_reports_each_embedding_batch(settings: Settings, embedder) -> None:
+def test_progress_reports_each_embedding_batch(settings: Settings, embedder: FakeEmbedder) -> None:
     calls: list[tuple[str, int, int]] = []
     with VectorIndex.open(settings, embedder, progress=lambda *a: calls.append(a)):
         pass
@@ -114,7 +121,9 @@ def test_embedded_text_carries_title_and_section(index: VectorIndex) -> None:
 
 
 # -- incremental --------------------------------------------------------------------------
-def test_unchanged_corpus_embeds_nothing_and_is_fast(index, settings, embedder) -> None:
+def test_unchanged_corpus_embeds_nothing_and_is_fast(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     before, generation = embedder.texts_embedded, index.generation
     index.close()
     started = time.perf_counter()
@@ -125,7 +134,9 @@ def test_unchanged_corpus_embeds_nothing_and_is_fast(index, settings, embedder) 
     assert elapsed < 2.0, f"no-op re-index took {elapsed:.2f}s"
 
 
-def test_changing_one_section_embeds_exactly_that_chunk(index, settings, embedder) -> None:
+def test_changing_one_section_embeds_exactly_that_chunk(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     old = index.generation
     edit(settings, "tech-view.md", "grows interest", "compounds quietly")
     before = embedder.texts_embedded
@@ -138,7 +149,9 @@ def test_changing_one_section_embeds_exactly_that_chunk(index, settings, embedde
     assert hits[0][0] == "tech-view#technical-debt"
 
 
-def test_deleting_a_file_removes_its_chunks(index, settings, embedder) -> None:
+def test_deleting_a_file_removes_its_chunks(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     gone = [c.chunk_id for c in index.chunks if c.doc_id == "money-view"]
     (settings.corpus_dir / "money-view.md").unlink()
     before = embedder.texts_embedded
@@ -151,14 +164,18 @@ def test_deleting_a_file_removes_its_chunks(index, settings, embedder) -> None:
     assert found == {c.chunk_id for c in index.chunks}
 
 
-def test_adding_a_file_embeds_only_its_chunks(index, settings, embedder) -> None:
+def test_adding_a_file_embeds_only_its_chunks(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     text = (settings.corpus_dir / "tech-view.md").read_text().replace("id: tech-view", "id: extra")
     (settings.corpus_dir / "extra.md").write_text(text, encoding="utf-8")
     status = index.build()
     assert status.embedded == len([c for c in index.chunks if c.doc_id == "extra"]) == 2
 
 
-def test_concurrent_builders_embed_a_change_once(index, settings, embedder) -> None:
+def test_concurrent_builders_embed_a_change_once(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     index.close()
     edit(settings, "tech-view.md", "grows interest", "compounds quietly")
     before = embedder.texts_embedded
@@ -175,12 +192,12 @@ def test_concurrent_builders_embed_a_change_once(index, settings, embedder) -> N
         b.close()
 
 
-def test_rebuild_embeds_everything_again(index, embedder) -> None:
+def test_rebuild_embeds_everything_again(index: VectorIndex, embedder: FakeEmbedder) -> None:
     status = index.build(rebuild=True)
     assert status.embedded == len(index.chunks) and not status.rebuilt
 
 
-def test_another_embedder_reembeds_everything(index, settings) -> None:
+def test_another_embedder_reembeds_everything(index: VectorIndex, settings: Settings) -> None:
     index.close()
     other = FakeEmbedder(dim=64)
     with VectorIndex.open(settings, other) as again:
@@ -228,7 +245,12 @@ def _no_sqlite(s: Settings) -> None:
         _no_sqlite,
     ],
 )
-def test_damaged_index_is_rebuilt_and_says_so(index, settings, embedder, damage) -> None:
+def test_damaged_index_is_rebuilt_and_says_so(
+    index: VectorIndex,
+    settings: Settings,
+    embedder: FakeEmbedder,
+    damage: Callable[[Settings], None],
+) -> None:
     index.close()
     damage(settings)
     before = embedder.texts_embedded
@@ -242,7 +264,9 @@ def test_damaged_index_is_rebuilt_and_says_so(index, settings, embedder, damage)
         assert not again.status().rebuilt and again.status().embedded == 0
 
 
-def test_vector_count_mismatch_is_damage(index, settings, embedder) -> None:
+def test_vector_count_mismatch_is_damage(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     index._require_live().collection.delete(ids=["tech-view#technical-debt"])
     index.close()
     with VectorIndex.open(settings, embedder) as repaired:
@@ -250,12 +274,14 @@ def test_vector_count_mismatch_is_damage(index, settings, embedder) -> None:
         assert repaired.chunk("tech-view#technical-debt")
 
 
-def test_fresh_data_dir_is_not_reported_as_rebuilt(index) -> None:
+def test_fresh_data_dir_is_not_reported_as_rebuilt(index: VectorIndex) -> None:
     assert not index.status().rebuilt
 
 
 # -- interrupted builds -------------------------------------------------------------------
-def test_failed_build_keeps_the_old_generation_serving(index, settings, embedder) -> None:
+def test_failed_build_keeps_the_old_generation_serving(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     old, old_text = index.generation, index.chunk("tech-view#technical-debt").text
     edit(settings, "tech-view.md", "grows interest", "compounds quietly")
     edit(settings, "alpha-basics.md", "keeps\nworking", "keeps on\nworking")
@@ -273,7 +299,7 @@ def test_failed_build_keeps_the_old_generation_serving(index, settings, embedder
 KILLED_BUILD = """
 import os, sys
 from pathlib import Path
-from prodai_assistant.config import Settings
+from prodai_assistant.config import EmbeddingSettings, Settings
 from prodai_assistant.index import VectorIndex
 from prodai_assistant.testing import FakeEmbedder
 
@@ -286,7 +312,9 @@ VectorIndex(settings, Dies()).build(rebuild=True)
 """
 
 
-def test_killed_build_leaves_old_index_and_next_build_finishes(index, settings, embedder):
+def test_killed_build_leaves_old_index_and_next_build_finishes(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     old = index.generation
     edit(settings, "tech-view.md", "grows interest", "compounds quietly")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -302,7 +330,9 @@ def test_killed_build_leaves_old_index_and_next_build_finishes(index, settings, 
         assert generations(settings) == [finished.generation]
 
 
-def test_leftover_partial_generation_is_cleaned_by_a_noop_build(index, settings, embedder):
+def test_leftover_partial_generation_is_cleaned_by_a_noop_build(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     partial = settings.index_dir / "generations" / "20000101T000000-0000abcd"
     (partial / "chroma").mkdir(parents=True)
     index.build()
@@ -310,7 +340,9 @@ def test_leftover_partial_generation_is_cleaned_by_a_noop_build(index, settings,
 
 
 # -- unusable data dir --------------------------------------------------------------------
-def test_data_dir_that_cannot_be_created_names_path_and_setting(tmp_path, settings, embedder):
+def test_data_dir_that_cannot_be_created_names_path_and_setting(
+    tmp_path: Path, settings: Settings, embedder: FakeEmbedder
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     bad = settings.model_copy(update={"data_dir": blocker / "data"})
@@ -321,7 +353,9 @@ def test_data_dir_that_cannot_be_created_names_path_and_setting(tmp_path, settin
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores modes")
-def test_read_only_data_dir_names_path_and_setting(tmp_path, settings, embedder) -> None:
+def test_read_only_data_dir_names_path_and_setting(
+    tmp_path: Path, settings: Settings, embedder: FakeEmbedder
+) -> None:
     settings.data_dir.mkdir()
     settings.data_dir.chmod(0o500)
     try:
@@ -331,13 +365,13 @@ def test_read_only_data_dir_names_path_and_setting(tmp_path, settings, embedder)
         settings.data_dir.chmod(0o700)
 
 
-def test_missing_corpus_is_a_corpus_error(settings, embedder) -> None:
+def test_missing_corpus_is_a_corpus_error(settings: Settings, embedder: FakeEmbedder) -> None:
     shutil.rmtree(settings.corpus_dir)
     with pytest.raises(CorpusError, match="PRODAI_CORPUS_DIR"):
         VectorIndex.open(settings, embedder)
 
 
-def test_reads_before_open_say_how_to_open(settings, embedder) -> None:
+def test_reads_before_open_say_how_to_open(settings: Settings, embedder: FakeEmbedder) -> None:
     unopened = VectorIndex(settings, embedder)
     for read in (unopened.status, lambda: unopened.chunks, lambda: unopened.dense_search([1.0], 1)):
         with pytest.raises(IndexError_, match="VectorIndex.open"):
@@ -345,20 +379,22 @@ def test_reads_before_open_say_how_to_open(settings, embedder) -> None:
 
 
 # -- dense search -------------------------------------------------------------------------
-def test_dense_search_returns_cosine_best_first(index: VectorIndex, embedder) -> None:
+def test_dense_search_returns_cosine_best_first(index: VectorIndex, embedder: FakeEmbedder) -> None:
     hits = index.dense_search(embedder.embed_query("finance ledger savings revenue"), 5)
     assert hits[0][0].startswith("money-view#")
     scores = [s for _, s in hits]
     assert scores == sorted(scores, reverse=True) and all(-1.0 <= s <= 1.0001 for s in scores)
 
 
-def test_dense_search_cosine_matches_the_vectors(index: VectorIndex, embedder) -> None:
+def test_dense_search_cosine_matches_the_vectors(
+    index: VectorIndex, embedder: FakeEmbedder
+) -> None:
     chunk = index.chunk("tech-view#architecture-and-uptime")
     (top_id, top_score), *_ = index.dense_search(embedder.embed_query(embedding_text(chunk)), 1)
     assert top_id == chunk.chunk_id and top_score == pytest.approx(1.0, abs=1e-5)
 
 
-def test_dense_search_breaks_ties_by_chunk_id(settings, embedder) -> None:
+def test_dense_search_breaks_ties_by_chunk_id(settings: Settings, embedder: FakeEmbedder) -> None:
     for name in ("twin-b", "twin-a"):  # same title, section and text: identical vectors
         body = "---\nid: {}\ntitle: Twins\n---\n## Same\n\nIdentical twin text.\n"
         (settings.corpus_dir / f"{name}.md").write_text(body.format(name), encoding="utf-8")
@@ -369,7 +405,9 @@ def test_dense_search_breaks_ties_by_chunk_id(settings, embedder) -> None:
 
 
 @pytest.mark.parametrize(("n", "expected"), [(0, 0), (-1, 0), (3, 3), (500, 13)])
-def test_dense_search_size(index: VectorIndex, embedder, n: int, expected: int) -> None:
+def test_dense_search_size(
+    index: VectorIndex, embedder: FakeEmbedder, n: int, expected: int
+) -> None:
     assert len(index.dense_search(embedder.embed_query("pipelines"), n)) == expected
 
 
@@ -378,7 +416,7 @@ def test_dense_search_rejects_a_vector_of_the_wrong_size(index: VectorIndex) -> 
         index.dense_search([0.1, 0.2, 0.3], 2)
 
 
-def test_dense_search_is_safe_from_many_threads(index: VectorIndex, embedder) -> None:
+def test_dense_search_is_safe_from_many_threads(index: VectorIndex, embedder: FakeEmbedder) -> None:
     queries = [embedder.embed_query(q) for q in ("uptime", "ledger", "pilot", "notes", "debt")]
     expected = [index.dense_search(q, 5) for q in queries]
     errors: list[BaseException] = []
@@ -399,7 +437,9 @@ def test_dense_search_is_safe_from_many_threads(index: VectorIndex, embedder) ->
     assert not errors
 
 
-def test_searches_keep_working_while_a_build_swaps_generations(index, settings, embedder):
+def test_searches_keep_working_while_a_build_swaps_generations(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     query = embedder.embed_query("uptime pipelines")
     stop, errors = threading.Event(), []
 
@@ -425,7 +465,9 @@ def test_searches_keep_working_while_a_build_swaps_generations(index, settings, 
     assert generations(settings) == [index.generation]
 
 
-def test_an_open_index_follows_a_swap_made_elsewhere(index, settings, embedder) -> None:
+def test_an_open_index_follows_a_swap_made_elsewhere(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     index.follow_interval = 0.0
     with VectorIndex.open(settings, embedder) as other:
         edit(settings, "tech-view.md", "grows interest", "compounds quietly")
@@ -436,7 +478,9 @@ def test_an_open_index_follows_a_swap_made_elsewhere(index, settings, embedder) 
         assert "compounds quietly" in index.chunk("tech-view#technical-debt").text
 
 
-def test_following_is_rate_limited(index, settings, embedder) -> None:
+def test_following_is_rate_limited(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
     index.follow_interval = 3600.0
     index.dense_search(embedder.embed_query("uptime"), 1)
     old = index.generation
