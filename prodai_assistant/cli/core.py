@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..answering import AnswerBackend
     from ..assistant import Assistant
     from ..embeddings import Embedder
+    from .trail import AnswerTrail
 
 CHAT_HELP = (
     "Type a question. Commands: /audience all|ceo|cfo|cto|lob, /new (forget the conversation), "
@@ -75,10 +76,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if draft is not None:
         draft.finish()
     if args.json:
-        print(answer.model_dump_json(indent=2))
+        print(answer.model_dump_json(indent=2), flush=True)
     else:
-        print(format_answer(answer))
+        print(format_answer(answer), flush=True)
         print_notices(answer)
+    with open_trail(assistant) as trail:
+        trail.record(answer, history or [])
     return 0
 
 
@@ -88,9 +91,17 @@ def cmd_chat(args: argparse.Namespace, stdin: IO[str] | None = None) -> int:
     stream = stdin or sys.stdin
     if isinstance(stream, io.TextIOWrapper):  # undecodable bytes become U+FFFD, not a traceback
         stream.reconfigure(errors="replace")
-    interactive = stream.isatty()
     audience: str | None = validate_audience(args.audience)
     assistant = open_assistant()
+    with open_trail(assistant) as trail:
+        return _converse(assistant, trail, stream, audience)
+
+
+def _converse(
+    assistant: Assistant, trail: AnswerTrail, stream: IO[str], audience: str | None
+) -> int:
+    """The chat loop: read a line, run a command or answer it, record the turn."""
+    interactive = stream.isatty()
     history: list[dict[str, str]] = []
     if interactive:
         print(CHAT_HELP)
@@ -121,8 +132,9 @@ def cmd_chat(args: argparse.Namespace, stdin: IO[str] | None = None) -> int:
         finally:
             if draft is not None:
                 draft.finish()
-        print(format_answer(answer))
+        print(format_answer(answer), flush=True)
         print_notices(answer)
+        trail.record(answer, history)
         history += [
             {"role": "user", "content": text},
             {"role": "assistant", "content": answer.answer},
@@ -252,6 +264,13 @@ def make_embedder(settings: Settings) -> Embedder:
     from ..embeddings import MiniLMEmbedder
 
     return MiniLMEmbedder(settings.embedding)
+
+
+def open_trail(assistant: Assistant) -> AnswerTrail:
+    """The audit trail for this process's answers (nothing is recorded when auditing is off)."""
+    from .trail import AnswerTrail
+
+    return AnswerTrail.open(assistant.settings, corpus_hash=assistant.status().corpus_hash)
 
 
 def open_assistant() -> Assistant:
