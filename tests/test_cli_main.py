@@ -159,3 +159,33 @@ def test_a_sub_command_module_that_cannot_import_fails_loudly() -> None:
     )
     assert done.returncode == 1
     assert "ModuleNotFoundError: import of prodai_assistant.cli.evaluate" in done.stderr
+
+
+_FLOOD = """
+import sys
+from prodai_assistant import cli
+
+class Flood:
+    def register(self, subparsers):
+        sub = subparsers.add_parser("flood")
+        sub.set_defaults(func=lambda args: [print("line " * 20) for _ in range(200_000)] and 0)
+
+cli.COMMAND_MODULES = (Flood(),)
+sys.exit(cli.main(["flood"]))
+"""
+
+
+def test_a_closed_pipe_ends_quietly_without_a_traceback(tmp_path: Path) -> None:
+    # `prodai ... | head -1`: the reader exits early; no BrokenPipeError traceback.
+    (tmp_path / "flood.py").write_text(_FLOOD)
+    proc = subprocess.run(
+        f"{sys.executable} flood.py | head -n 1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
+    assert proc.returncode == 141
