@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import ValidationError
-
 from .answering import (
     AnswerBackend,
     AnswerRequest,
@@ -21,26 +19,30 @@ from .answering import (
     make_backend,
     refusal,
 )
-from .answering.extractive import LENS_LABELS
+from .answering.assessment import VERDICT_LABELS, assessment_summary, criteria_sources
 from .config import Settings
 from .embeddings import Embedder, MiniLMEmbedder
-from .errors import InputError, ModelUnavailableError
+from .errors import ModelUnavailableError
 from .models import (
-    AUDIENCES,
     Answer,
     Assessment,
     Audience,
     Chunk,
-    Citation,
     Document,
     IndexStatus,
     Retrieved,
     ScoredChunk,
     Turn,
 )
-from .pins import pinned_sections
-from .routing import Route, asks_about_own_project, evidence_refusal, route
-from .text import clean_input, looks_binary, replace_surrogates, tokenize
+from .routing import Route, asks_about_own_project, evidence_refusal, pinned_sections, route
+from .text import tokenize
+from .validation import (
+    MAX_HISTORY_TURNS,
+    validate_audience,
+    validate_description,
+    validate_history,
+    validate_question,
+)
 
 if TYPE_CHECKING:
     from .index import VectorIndex
@@ -60,12 +62,6 @@ ASSESS_HINT = (
     "To judge your own project, paste a short description of it (what the AI does, where it "
     "runs, who owns it, what it measurably changed) and I will classify it criterion by criterion."
 )
-MAX_HISTORY_TURNS = 20
-VERDICT_LABELS = {
-    "production": "Production AI",
-    "demo": "a demo, not yet Production AI",
-    "not_assessable": "not assessable",
-}
 
 
 class Assistant:
@@ -142,12 +138,7 @@ class Assistant:
 
     def classify(self, description: str) -> Assessment:
         """Production-or-demo assessment of a project description, criterion by criterion."""
-        if not isinstance(description, str) or looks_binary(description):
-            raise InputError("The description must be plain text: paste the project description.")
-        if not clean_input(description):
-            raise InputError("Paste a description of the AI project to classify.")
-        # The caller's own text (same length), so evidence offsets point into what they passed.
-        raw = replace_surrogates(description)
+        raw = validate_description(description)
         assessment: Assessment = self._get_classifier().classify(raw)
         return assessment
 
@@ -306,58 +297,6 @@ class _CorpusView:
 # ---------------------------------------------------------------------- pure helpers
 
 
-def validate_question(question: object, limit: int) -> str:
-    """Cleaned question text, or InputError saying what is accepted."""
-    if not isinstance(question, str):
-        raise InputError(f"The question must be text, not {type(question).__name__}.")
-    if looks_binary(question):
-        raise InputError("The question looks like binary data: type or paste plain text.")
-    text = clean_input(question)
-    if not text:
-        raise InputError("Ask a question about Production AI, e.g. 'What is Production AI?'.")
-    if len(text) > limit:
-        raise InputError(
-            f"The question is {len(text)} characters long; the limit is {limit} "
-            "(PRODAI_MAX_QUESTION_CHARS). Shorten it, or use `prodai classify` for long "
-            "project descriptions."
-        )
-    return text
-
-
-def validate_history(history: Iterable[Mapping[str, Any] | Turn] | None) -> list[Turn]:
-    """History as Turn objects (most recent turns only), or InputError naming the bad item."""
-    if history is None:
-        return []
-    if isinstance(history, str | bytes | Mapping):
-        raise InputError(
-            "history must be a list of {'role': 'user'|'assistant', 'content': text} items."
-        )
-    turns: list[Turn] = []
-    for number, item in enumerate(history, start=1):
-        try:
-            turn = item if isinstance(item, Turn) else Turn.model_validate(item)
-        except ValidationError:
-            raise InputError(
-                f"history item {number} is not valid ({str(item)[:80]!r}): expected "
-                "{'role': 'user' or 'assistant', 'content': text}."
-            ) from None
-        if looks_binary(turn.content):
-            raise InputError(f"history item {number} looks like binary data: use plain text.")
-        turns.append(Turn(role=turn.role, content=clean_input(turn.content)))
-    return turns[-MAX_HISTORY_TURNS:]
-
-
-def validate_audience(audience: str | None) -> Audience | None:
-    """A known audience key (None for no lens), or InputError listing the valid values."""
-    if audience is None:
-        return None
-    key = str(audience).strip().lower()
-    for valid in AUDIENCES:
-        if key == valid:
-            return None if valid == "all" else valid
-    raise InputError(f"Unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}.")
-
-
 def corpus_vocabulary(chunks: Iterable[Chunk]) -> frozenset[str]:
     """Every token of the corpus text, sections and titles (for the unknown-name gate)."""
     words: set[str] = set()
@@ -367,64 +306,23 @@ def corpus_vocabulary(chunks: Iterable[Chunk]) -> frozenset[str]:
 
 
 def to_retrieved(scored: ScoredChunk) -> Retrieved:
-    return Retrieved(
-        chunk_id=scored.chunk.chunk_id,
-        score=scored.score,
-        rank=scored.rank,
-        bm25_score=scored.bm25_score,
-        dense_score=scored.dense_score,
-        boosted=scored.boosted,
-        pinned=scored.pinned,
-        pinned_by=scored.pinned_by,
-    )
-
-
-def criteria_sources(citations: Sequence[Citation]) -> list[Retrieved]:
-    """The rubric sections an assessment cites, listed as pinned by the classifier."""
-    ids = list(dict.fromkeys(c.chunk_id for c in citations))
-    return [
-        Retrieved(chunk_id=cid, score=0.0, rank=rank, pinned=True, pinned_by="intent:assessment")
-        for rank, cid in enumerate(ids, start=1)
-    ]
-
-
-def assessment_summary(
-    assessment: Assessment, audience: Audience = "all"
-) -> tuple[str, list[Citation]]:
-    """Short markdown summary of an assessment; markers point at the criteria's definitions."""
-    citations: list[Citation] = []
-    markers: dict[tuple[str, str], int] = {}
-    lines = [
-        f"**Verdict: {VERDICT_LABELS.get(assessment.verdict, assessment.verdict)}** "
-        f"(maturity level {assessment.maturity_level}, {assessment.maturity_name}). "
-        f"{assessment.reason}"
-    ]
-    if assessment.criteria:
-        lines.append("")
-        for criterion in assessment.criteria:
-            marker = ""
-            if criterion.citation is not None:
-                key = (criterion.citation.chunk_id, criterion.citation.quote)
-                if key not in markers:
-                    markers[key] = len(markers) + 1
-                    citations.append(criterion.citation.model_copy(update={"marker": markers[key]}))
-                marker = f" [{markers[key]}]"
-            lines.append(f"- **{criterion.name}**: {criterion.status}{marker}")
-    if assessment.gaps:
-        lines += ["", "**Gaps:**", *(f"- {gap}" for gap in assessment.gaps)]
-    note = assessment.stakeholder_notes.get(audience)
-    if note:
-        lines += ["", f"**{LENS_LABELS[audience]}** {note}"]
-    return "\n".join(lines), citations
+    """What the Answer shows of a scored chunk: its id, scores and why it is listed."""
+    shown = set(Retrieved.model_fields) - {"chunk_id"}
+    return Retrieved(chunk_id=scored.chunk.chunk_id, **scored.model_dump(include=shown))
 
 
 __all__ = [
+    "ASSESS_HINT",
+    "MAX_HISTORY_TURNS",
+    "REBUILT_NOTICE",
+    "VERDICT_LABELS",
     "Assistant",
     "assessment_summary",
     "corpus_vocabulary",
     "criteria_sources",
     "to_retrieved",
     "validate_audience",
+    "validate_description",
     "validate_history",
     "validate_question",
 ]

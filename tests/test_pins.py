@@ -9,7 +9,7 @@ import pytest
 from prodai_assistant.chunking import chunk_documents
 from prodai_assistant.corpus import load_corpus
 from prodai_assistant.models import Chunk
-from prodai_assistant.pins import (
+from prodai_assistant.routing.pins import (
     first_parts,
     focus_parts,
     pinned_sections,

@@ -1,0 +1,56 @@
+"""The chat answer for a pasted project description: verdict, criteria, gaps, audience note."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..models import Assessment, Audience, Citation, Retrieved
+from .lens import LENS_LABELS
+
+VERDICT_LABELS = {
+    "production": "Production AI",
+    "demo": "a demo, not yet Production AI",
+    "not_assessable": "not assessable",
+}
+
+
+def criteria_sources(citations: Sequence[Citation]) -> list[Retrieved]:
+    """The rubric sections an assessment cites, listed as pinned by the classifier."""
+    ids = list(dict.fromkeys(c.chunk_id for c in citations))
+    return [
+        Retrieved(chunk_id=cid, score=0.0, rank=rank, pinned=True, pinned_by="intent:assessment")
+        for rank, cid in enumerate(ids, start=1)
+    ]
+
+
+def assessment_summary(
+    assessment: Assessment, audience: Audience = "all"
+) -> tuple[str, list[Citation]]:
+    """Short markdown summary of an assessment; markers point at the criteria's definitions."""
+    citations: list[Citation] = []
+    markers: dict[tuple[str, str], int] = {}
+    lines = [
+        f"**Verdict: {VERDICT_LABELS.get(assessment.verdict, assessment.verdict)}** "
+        f"(maturity level {assessment.maturity_level}, {assessment.maturity_name}). "
+        f"{assessment.reason}"
+    ]
+    if assessment.criteria:
+        lines.append("")
+        for criterion in assessment.criteria:
+            marker = ""
+            if criterion.citation is not None:
+                key = (criterion.citation.chunk_id, criterion.citation.quote)
+                if key not in markers:
+                    markers[key] = len(markers) + 1
+                    citations.append(criterion.citation.model_copy(update={"marker": markers[key]}))
+                marker = f" [{markers[key]}]"
+            lines.append(f"- **{criterion.name}**: {criterion.status}{marker}")
+    if assessment.gaps:
+        lines += ["", "**Gaps:**", *(f"- {gap}" for gap in assessment.gaps)]
+    note = assessment.stakeholder_notes.get(audience)
+    if note:
+        lines += ["", f"**{LENS_LABELS[audience]}** {note}"]
+    return "\n".join(lines), citations
+
+
+__all__ = ["VERDICT_LABELS", "assessment_summary", "criteria_sources"]

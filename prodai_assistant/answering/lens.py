@@ -1,0 +1,91 @@
+"""Stakeholder framing: a stakeholder's own view, every stakeholder at once, or a closing lens."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..models import Audience
+from ..routing.pins import STAKEHOLDER_DOCS, audience_overview, first_parts, stakeholder_chunks
+from .pool import Evidence
+from .sentences import (
+    WEAK_TERMS,
+    Point,
+    best_unit,
+    excerpt,
+    overlap,
+    redundant,
+    terms,
+    units_of,
+    whole_section,
+)
+
+LENS_LABELS: dict[str, str] = {
+    "ceo": "For the CEO and board:",
+    "cfo": "For the CFO:",
+    "cto": "For the CTO:",
+    "lob": "For line-of-business leaders:",
+}
+# Words that name a stakeholder rather than a topic within the stakeholder's document.
+AUDIENCE_TERMS = terms(
+    "ceo cfo cto lob board leader business line line-of-business chief finance executive "
+    "officer director member stakeholder team"
+)
+
+
+def plan_stakeholder(ev: Evidence, asked: frozenset[str]) -> list[Point]:
+    """The stakeholder's view in order, or the one section the question names."""
+    focus = ev.request.focus or ""
+    audience = focus.split(":", 1)[1] if focus.startswith("audience:") else ev.request.audience
+    sections = first_parts(stakeholder_chunks(ev.library, audience))
+    if not sections:
+        return _plan_every_audience(ev, asked)
+    label = LENS_LABELS.get(audience, "")
+    topical = asked - AUDIENCE_TERMS - WEAK_TERMS
+    named = [(len(terms(c.section) & topical), -i, c) for i, c in enumerate(sections[1:], 1)]
+    best = max(named, key=lambda h: h[:2], default=None)
+    if best is not None and best[0] >= 1:
+        return whole_section(best[2], label, max_units=5, intros=True)
+    view = units_of(sections[0], intros=True)[:3]
+    points = [Point((u,), label if i == 0 else "") for i, u in enumerate(view)]
+    for chunk in sections[1:]:
+        unit = best_unit(units_of(chunk), asked)
+        if unit is not None and not redundant(unit, view):
+            points.append(Point((unit,)))
+    return points
+
+
+def _plan_every_audience(ev: Evidence, asked: frozenset[str]) -> list[Point]:
+    """No one stakeholder named: how the definition adapts, then one line per stakeholder."""
+    chunks = [c for c in audience_overview(ev.library) if c.chunk_id in ev.library]
+    overview = [c for c in chunks if c.doc_id not in STAKEHOLDER_DOCS.values()]
+    points = excerpt(overview[0], asked, max_units=2) if overview else []
+    for key, doc in STAKEHOLDER_DOCS.items():
+        view = next((c for c in chunks if c.doc_id == doc), None)
+        unit = best_unit(units_of(view), asked) if view else None
+        if unit is not None:
+            points.append(Point((unit,), LENS_LABELS[key]))
+    return points
+
+
+def lens_point(ev: Evidence, points: Sequence[Point]) -> Point | None:
+    """A closing point from the audience's stakeholder document, for non-stakeholder intents."""
+    audience: Audience = ev.request.audience
+    if audience == "all" or ev.request.intent in {"stakeholder", "assessment"}:
+        return None
+    used = [u for p in points for u in p.units]
+    candidates = [u for c in stakeholder_chunks(ev.library, audience) for u in units_of(c)]
+    candidates = [u for u in candidates if not redundant(u, used)]
+    asked = terms(ev.request.standalone_question)
+    best = max(
+        candidates,
+        key=lambda u: (
+            overlap(u, asked) + (0.5 if u.index == 0 else 0.0),
+            -u.chunk.ordinal,
+            -u.index,
+        ),
+        default=None,
+    )
+    return Point((best,), LENS_LABELS[audience]) if best else None
+
+
+__all__ = ["AUDIENCE_TERMS", "LENS_LABELS", "lens_point", "plan_stakeholder"]

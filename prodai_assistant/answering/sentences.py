@@ -1,0 +1,197 @@
+"""Sentences of chunks as quotable units, overlap scoring, grouping, and rendering with citations.
+
+Every quoted sentence is a verbatim slice of its chunk's text (list bullets stripped), so a
+citation's quote is always an exact substring of the chunk it names. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..models import Chunk, Citation
+from ..text import content_words, sentence_spans, tokenize
+
+# Words that occur in nearly every chunk, so they say little about which sentence fits.
+WEAK_TERMS = frozenset({"production", "ai", "demo", "project", "version", "definition"})
+_BULLET = re.compile(r"^(?:[-*+]|\d+[.)]|>)\s+")
+_LIST_NEXT = re.compile(r"[ \t]*\n\s*(?:[-*+]|\d+[.)])\s")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence of a chunk, by offsets into ``chunk.text``."""
+
+    chunk: Chunk
+    start: int
+    end: int
+    index: int
+    intro: bool = False  # introduces the list that follows it; reads badly on its own
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Point:
+    """Consecutive sentences of one chunk shown together under one marker."""
+
+    units: tuple[Unit, ...]
+    label: str = ""
+
+    @property
+    def chunk(self) -> Chunk:
+        return self.units[0].chunk
+
+    @property
+    def quote(self) -> str:
+        return self.chunk.text[self.units[0].start : self.units[-1].end]
+
+
+@lru_cache(maxsize=4096)
+def _unit_offsets(text: str) -> tuple[tuple[int, int, bool], ...]:
+    """Quotable sentences as (start, end, is_list_intro): no headings, tables or fragments."""
+    out: list[tuple[int, int, bool]] = []
+    for span in sentence_spans(text):
+        start, piece = span.start, span.text
+        item = False
+        while (bullet := _BULLET.match(piece)) is not None:
+            start, piece, item = start + bullet.end(), piece[bullet.end() :], True
+        if piece.startswith(("#", "|")) or piece.rstrip().endswith(":"):
+            continue
+        if len(piece.split()) < 4:
+            continue
+        intro = not item and bool(_LIST_NEXT.match(text, span.end))
+        out.append((start, start + len(piece), intro))
+    return tuple(out)
+
+
+def units_of(chunk: Chunk, *, intros: bool = False) -> list[Unit]:
+    """Quotable sentences of a chunk; list intros only when asked for (as a lead)."""
+    units = [
+        Unit(chunk, s, e, i, intro) for i, (s, e, intro) in enumerate(_unit_offsets(chunk.text))
+    ]
+    return units if intros else [u for u in units if not u.intro]
+
+
+@lru_cache(maxsize=8192)
+def terms(text: str) -> frozenset[str]:
+    """Content words with a light plural fold, for overlap scoring."""
+    return frozenset(_fold(w) for w in content_words(text))
+
+
+def _fold(word: str) -> str:
+    """'hallmarks' -> 'hallmark', "cfo's" -> 'cfo'; 'business' and 'xops' stay whole."""
+    if word.endswith("'s"):
+        return word[:-2]
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "ops", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def overlap(unit: Unit, asked: frozenset[str]) -> float:
+    shared = terms(unit.text) & asked
+    return sum(0.25 if w in WEAK_TERMS else 1.0 for w in shared)
+
+
+def redundant(unit: Unit, chosen: Iterable[Unit]) -> bool:
+    mine = terms(unit.text)
+    for other in chosen:
+        theirs = terms(other.text)
+        if unit == other or len(mine & theirs) / max(1, len(mine | theirs)) >= 0.5:
+            return True
+    return False
+
+
+def best_unit(units: Sequence[Unit], asked: frozenset[str]) -> Unit | None:
+    """The section's topic sentence unless a later one matches the question clearly better."""
+    if not units:
+        return None
+    return max(units, key=lambda u: (overlap(u, asked) + (1.0 if u.index == 0 else 0.0), -u.index))
+
+
+def whole_section(
+    chunk: Chunk, label: str = "", max_units: int = 4, intros: bool = False
+) -> list[Point]:
+    """A section's sentences, grouped into one point while they run on without markup."""
+    return grouped(units_of(chunk, intros=intros)[:max_units], label)
+
+
+def grouped(units: Sequence[Unit], label: str = "") -> list[Point]:
+    """Adjacent sentences that run on in one paragraph share a point (and a quote)."""
+    groups: list[list[Unit]] = []
+    for unit in units:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and unit.index == last.index + 1
+            and not unit.chunk.text[last.end : unit.start].strip()
+        ):
+            groups[-1].append(unit)
+        else:
+            groups.append([unit])
+    return [Point(tuple(g), label if i == 0 else "") for i, g in enumerate(groups)]
+
+
+def excerpt(chunk: Chunk, asked: frozenset[str], max_units: int = 3) -> list[Point]:
+    """The section's opening sentence plus the sentences closest to the question, in order."""
+    units = units_of(chunk, intros=True)
+    if not units:
+        return []
+    ranked = sorted(units[1:], key=lambda u: (-overlap(u, asked), u.index))
+    picked = {units[0].index} | {u.index for u in ranked[: max_units - 1]}
+    return grouped([u for u in units if u.index in picked])
+
+
+def render(points: Sequence[Point], lens: Point | None = None) -> tuple[str, list[Citation]]:
+    """Markdown (lead paragraph, bullets, lens paragraph) and citations in marker order."""
+    citations: list[Citation] = []
+    markers: dict[tuple[str, int, int], int] = {}
+
+    def cite(point: Point) -> str:
+        key = (point.chunk.chunk_id, point.units[0].start, point.units[-1].end)
+        if key not in markers:
+            markers[key] = len(markers) + 1
+            citations.append(_citation(point, markers[key]))
+        text = " ".join(" ".join(u.text.split()) for u in point.units)
+        said = tokenize(point.label)[:3] == tokenize(text)[:3]
+        label = f"**{point.label}** " if point.label and not said else ""
+        return f"{label}{text} [{markers[key]}]"
+
+    blocks = [cite(points[0])]
+    if len(points) > 1:
+        blocks.append("\n".join(f"- {cite(p)}" for p in points[1:]))
+    if lens is not None:
+        blocks.append(cite(lens))
+    return "\n\n".join(blocks), citations
+
+
+def _citation(point: Point, marker: int) -> Citation:
+    chunk = point.chunk
+    return Citation(
+        marker=marker,
+        chunk_id=chunk.chunk_id,
+        doc_id=chunk.doc_id,
+        title=chunk.title,
+        section=chunk.section,
+        quote=point.quote,
+    )
+
+
+__all__ = [
+    "WEAK_TERMS",
+    "Point",
+    "Unit",
+    "best_unit",
+    "excerpt",
+    "grouped",
+    "overlap",
+    "redundant",
+    "render",
+    "terms",
+    "units_of",
+    "whole_section",
+]
