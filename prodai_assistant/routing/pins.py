@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from .models import Audience, Chunk, Intent
+from ..models import Audience, Chunk, Intent
 
 STAKEHOLDER_DOCS: dict[str, str] = {
     "ceo": "stakeholder-ceo-board",
