@@ -29,6 +29,12 @@ def register(subparsers: Any) -> None:
         "--update-baseline", action="store_true", help="store this run's metrics as the baseline"
     )
     ev.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help="run an evenly spaced subset of N questions and N descriptions (slow backends)",
+    )
+    ev.add_argument(
         "--skip-determinism", action="store_true", help="do not repeat the cases (faster)"
     )
     ev.set_defaults(func=cmd_eval)
@@ -40,6 +46,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from ..evaluation.report import summary_table, write_reports
     from ..evaluation.suite import BASELINE_FILE, run_suite
 
+    if args.update_baseline and args.limit is not None:
+        raise ConfigError("--update-baseline needs the full suite: drop --limit.")
     settings = _settings(args.backend)
     evals_dir = args.evals_dir or default_evals_dir()
     started = time.perf_counter()
@@ -48,6 +56,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         evals_dir=evals_dir,
         check_determinism=not args.skip_determinism,
         use_baseline=not args.update_baseline,
+        limit=args.limit,
         progress=lambda msg: print(
             f"[{time.perf_counter() - started:5.1f}s] {msg}", file=sys.stderr
         ),

@@ -195,3 +195,25 @@ __all__ = [
     "load_eval_data",
     "load_jsonl",
 ]
+
+
+def sample(data: EvalData, limit: int) -> EvalData:
+    """At most ``limit`` QA items and descriptions, evenly spaced so every category stays in.
+
+    For slow backends (a local LLM answers in seconds, not milliseconds); the scorer audit is
+    cheap and always runs whole.
+    """
+    if limit < 1:
+        raise InputError(f"--limit must be at least 1, not {limit!r}.")
+    return EvalData(
+        qa=_evenly(data.qa, limit),
+        classification=_evenly(data.classification, limit),
+        audit=data.audit,
+    )
+
+
+def _evenly(items: list[T], limit: int) -> list[T]:
+    if len(items) <= limit:
+        return list(items)
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]

@@ -146,6 +146,17 @@ def load_baseline(path: Path) -> dict[str, float]:
         ) from exc
 
 
+def baseline_backend(path: Path) -> str | None:
+    """The backend the committed baseline was measured on (None when there is no baseline)."""
+    if not path.exists():
+        return None
+    try:
+        backend = json.loads(path.read_text(encoding="utf-8")).get("backend")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(backend) if backend is not None else None
+
+
 def write_baseline(path: Path, metrics: Mapping[str, float], *, backend: str) -> None:
     """Store the current metrics as the regression baseline."""
     payload = {"backend": backend, "metrics": {k: round(v, 4) for k, v in sorted(metrics.items())}}

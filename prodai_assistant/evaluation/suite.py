@@ -8,8 +8,8 @@ from pathlib import Path
 from ..config import Settings
 from ..embeddings import Embedder, MiniLMEmbedder
 from ..models import Chunk
-from .datasets import default_evals_dir, load_eval_data
-from .gates import load_baseline, load_gates
+from .datasets import default_evals_dir, load_eval_data, sample
+from .gates import baseline_backend, load_baseline, load_gates
 from .runner import Answerer, EvalReport, Progress, run_eval
 
 GATES_FILE = "gates.yaml"
@@ -26,16 +26,23 @@ def run_suite(
     check_determinism: bool = True,
     use_baseline: bool = True,
     progress: Progress | None = None,
+    limit: int | None = None,
 ) -> EvalReport:
     """Run every eval case through ``assistant`` (default: the real one built from settings).
 
     One embedder serves the assistant and the fidelity scorer, so MiniLM loads once.
+    ``limit`` runs an evenly spaced subset; the baseline applies only to a full run on the
+    backend it was measured on (a regression check against other data would be meaningless).
     """
     settings = settings or Settings()
     evals_dir = evals_dir or default_evals_dir()
     data = load_eval_data(evals_dir)
+    if limit is not None:
+        data = sample(data, limit)
     gates = load_gates(evals_dir / GATES_FILE)
-    baseline = load_baseline(evals_dir / BASELINE_FILE) if use_baseline else {}
+    baseline_path = evals_dir / BASELINE_FILE
+    comparable = limit is None and baseline_backend(baseline_path) in (None, settings.llm)
+    baseline = load_baseline(baseline_path) if use_baseline and comparable else {}
     if assistant is None:
         from ..assistant import Assistant
 
