@@ -55,6 +55,11 @@ class RetrievalSettings(_Section):
     audience_boost: float = Field(
         default=0.35, ge=0.0, description="Multiplier bonus for chunks of the chosen audience."
     )
+    route_boost: float = Field(
+        default=0.35,
+        ge=0.0,
+        description="Multiplier bonus for the section a question names (its focus or lead).",
+    )
     min_dense_score: float = Field(
         default=0.30, description="Best dense cosine below which a question is out of scope."
     )

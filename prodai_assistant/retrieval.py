@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .index import VectorIndex
 
 Hits = Sequence[tuple[str, float]]
+# Pin rules that name a section the answer is about (its focus, or its lead): see route_boost.
+NAMED_RULES = ("focus", "lead")
 
 
 def stem(token: str) -> str:
@@ -71,10 +73,46 @@ class BM25:
         return dict(out)
 
 
-def ranked(scores: Mapping[str, float], n: int | None = None) -> list[tuple[str, float]]:
-    """Best first; equal scores ordered by id, so results never depend on dict order."""
-    order = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+def ranked(
+    scores: Mapping[str, float],
+    n: int | None = None,
+    tiebreak: Mapping[str, float] | None = None,
+) -> list[tuple[str, float]]:
+    """Best first; equal scores by higher ``tiebreak``, then by id (never by dict order)."""
+    second = tiebreak or {}
+    order = sorted(scores.items(), key=lambda item: (-item[1], -second.get(item[0], 0.0), item[0]))
     return order if n is None else order[:n]
+
+
+def evidence_strength(keyword: Hits, dense: Hits) -> dict[str, float]:
+    """Each id's BM25 score and cosine, each relative to the best of its list, summed.
+
+    Reciprocal rank fusion ties whenever the two lists swap two chunks (ranks 1 and 2 against
+    2 and 1); the raw scores then say which chunk the evidence favours, where an id order
+    would decide arbitrarily.
+    """
+    strength: dict[str, float] = defaultdict(float)
+    for hits in (keyword, dense):
+        best = max((score for _, score in hits), default=0.0)
+        if best > 0:
+            for cid, score in hits:
+                strength[cid] += max(score, 0.0) / best
+    return dict(strength)
+
+
+def route_boost(
+    scores: Mapping[str, float], pinned: Mapping[str, str], boost: float
+) -> dict[str, float]:
+    """Multiply the scores of the sections the route names by (1 + boost).
+
+    A route names a section through its focus ('focus:hallmark:3': the question asks for that
+    hallmark) or as the lead of a structured answer ('lead:definition': the core definition).
+    Like the audience lens, the boost reorders what search found; it never adds or hides a hit.
+    """
+    named = {cid for cid, rule in pinned.items() if rule.split(":", 1)[0] in NAMED_RULES}
+    if boost <= 0 or not named:
+        return dict(scores)
+    return {cid: s * (1 + boost) if cid in named else s for cid, s in scores.items()}
 
 
 def rrf_fuse(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
@@ -109,23 +147,28 @@ def fuse(
     audience: str | None = None,
     boost: float = 0.0,
     pinned: Mapping[str, str] | None = None,
+    pin_boost: float = 0.0,
 ) -> list[ScoredChunk]:
     """Fuse two ranked hit lists into the top ``k`` ScoredChunks; unknown ids are skipped.
 
     ``pinned`` (chunk id -> rule) sections the top ``k`` lacks are appended after it with their
-    fused score (0 when neither search found them), ``pinned=True`` and the rule in ``pinned_by``.
+    fused score (0 when neither search found them), ``pinned=True`` and the rule in ``pinned_by``;
+    the sections the route names get ``pin_boost`` (see ``route_boost``). Equal scores are
+    ordered by ``evidence_strength``, then by id.
     """
     keyword = [h for h in keyword if h[0] in chunks]
     dense = [h for h in dense if h[0] in chunks]
     fused = rrf_fuse([[cid for cid, _ in keyword], [cid for cid, _ in dense]], rrf_k)
     audiences = {cid: chunks[cid].audience for cid in fused}
     scores, boosted = audience_boost(fused, audiences, audience, boost)
+    pins = {cid: rule for cid, rule in (pinned or {}).items() if cid in chunks}
+    scores = route_boost(scores, pins, pin_boost)
     kw = {cid: (score, rank) for rank, (cid, score) in enumerate(keyword, start=1)}
     dn = {cid: (score, rank) for rank, (cid, score) in enumerate(dense, start=1)}
-    pins = {cid: rule for cid, rule in (pinned or {}).items() if cid in chunks}
-    top = ranked(scores, k)
+    strength = evidence_strength(keyword, dense)
+    top = ranked(scores, k, strength)
     shown = {cid for cid, _ in top}
-    extra = ranked({cid: scores.get(cid, 0.0) for cid in pins if cid not in shown})
+    extra = ranked({cid: scores.get(cid, 0.0) for cid in pins if cid not in shown}, None, strength)
     out = []
     for rank, (cid, score) in enumerate([*top, *extra], start=1):
         kw_score, kw_rank = kw.get(cid, (None, None))
@@ -204,6 +247,7 @@ class Retriever:
             audience=audience,
             boost=self.settings.audience_boost,
             pinned=pinned,
+            pin_boost=self.settings.route_boost,
         )
 
     def _keyword_index(self) -> _Keywords:
@@ -221,10 +265,13 @@ class Retriever:
 
 __all__ = [
     "BM25",
+    "NAMED_RULES",
     "Retriever",
     "audience_boost",
+    "evidence_strength",
     "fuse",
     "ranked",
+    "route_boost",
     "rrf_fuse",
     "stem",
     "terms",

@@ -18,6 +18,15 @@ def test_ranked_ids_breaks_score_ties_by_chunk_id() -> None:
     assert m.ranked_ids(retrieved) == ["c#x", "a#x", "b#x"]
 
 
+def test_ranked_ids_keep_the_retrievers_order_for_equal_scores() -> None:
+    retrieved = [
+        Retrieved(chunk_id="a#x", score=0.5, rank=2),
+        Retrieved(chunk_id="b#x", score=0.5, rank=1),
+        Retrieved(chunk_id="c#x", score=0.1, rank=3),
+    ]
+    assert m.ranked_ids(retrieved) == ["b#x", "a#x", "c#x"]
+
+
 @pytest.mark.parametrize(
     ("ranked", "gold", "k", "recall", "precision", "rr"),
     [

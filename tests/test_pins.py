@@ -60,7 +60,40 @@ def test_the_focused_section_is_pinned_first(intent: str, focus: str, chunk_id: 
 def test_an_unfocused_intent_pins_its_documents(intent: str, docs: set[str]) -> None:
     pins = pinned_sections(intent, None, "all", LIBRARY)  # type: ignore[arg-type]
     assert pins and {doc_of(c) for c in pins} == docs
-    assert set(pins.values()) == {f"intent:{intent}"}
+    assert set(pins.values()) <= {f"intent:{intent}", f"lead:{intent}"}
+
+
+@pytest.mark.parametrize(
+    ("intent", "lead"),
+    [
+        ("definition", "production-ai-definition#the-core-definition"),
+        ("hallmarks", "four-hallmarks#the-four-hallmarks-at-a-glance"),
+        ("bottom_line", "bottom-line-test#the-three-part-test"),
+        ("variants", "definition-variants#choosing-a-version-for-the-medium"),
+        ("stakeholder", "production-ai-definition#definitions-that-fit-the-audience"),
+    ],
+)
+def test_an_unfocused_structured_answer_pins_its_lead_first(intent: str, lead: str) -> None:
+    pins = pinned_sections(intent, None, "all", LIBRARY)  # type: ignore[arg-type]
+    assert next(iter(pins.items())) == (lead, f"lead:{intent}")
+    assert [c for c, rule in pins.items() if rule.startswith("lead:")] == [lead]
+
+
+@pytest.mark.parametrize(
+    ("intent", "focus", "audience"),
+    [
+        ("hallmarks", "hallmark:2", "all"),
+        ("comparison", None, "all"),
+        ("statistics", None, "all"),
+        ("stakeholder", None, "cfo"),
+        ("rubric", "dimension:4", "all"),
+    ],
+)
+def test_no_lead_when_focused_or_without_a_fixed_overview(
+    intent: str, focus: str | None, audience: str
+) -> None:
+    pins = pinned_sections(intent, focus, audience, LIBRARY)  # type: ignore[arg-type]
+    assert not any(rule.startswith("lead:") for rule in pins.values())
 
 
 @pytest.mark.parametrize("intent", ["general", "greeting", "out_of_scope", "glossary"])

@@ -16,8 +16,10 @@ from prodai_assistant.retrieval import (
     BM25,
     Retriever,
     audience_boost,
+    evidence_strength,
     fuse,
     ranked,
+    route_boost,
     rrf_fuse,
     stem,
     terms,
@@ -177,6 +179,50 @@ def test_fuse_appends_pinned_sections_after_the_top_k() -> None:
     assert (out[3].score, out[3].bm25_score, out[3].dense_score) == (0.0, None, None)
 
 
+def test_swapped_ranks_tie_and_the_stronger_evidence_wins() -> None:
+    # a is first for BM25 by a wide margin, c first for dense by a hair: RRF ties them.
+    keyword = [("c#1", 10.0), ("a#1", 2.0)]
+    dense = [("a#1", 0.80), ("c#1", 0.79)]
+    out = fuse(keyword, dense, CHUNKS, k=2)
+    assert out[0].score == out[1].score
+    assert [s.chunk.chunk_id for s in out] == ["c#1", "a#1"]  # 1.0 + 0.9875 > 0.2 + 1.0
+
+
+@pytest.mark.parametrize(
+    ("keyword", "dense", "expected"),
+    [
+        ([("a#1", 4.0), ("b#1", 2.0)], [], {"a#1": 1.0, "b#1": 0.5}),
+        ([("a#1", 4.0)], [("a#1", 0.5), ("b#1", -0.2)], {"a#1": 2.0, "b#1": 0.0}),
+        ([], [], {}),
+        ([("a#1", 0.0)], [], {}),
+    ],
+)
+def test_evidence_strength_table(keyword, dense, expected) -> None:
+    assert evidence_strength(keyword, dense) == pytest.approx(expected)
+
+
+def test_route_boost_lifts_only_named_sections() -> None:
+    scores = {"a#1": 1.0, "b#1": 1.0, "c#1": 1.0, "d#1": 1.0}
+    pins = {
+        "a#1": "focus:hallmark:1",
+        "b#1": "lead:definition",
+        "c#1": "intent:x",
+        "d#1": "lens:cfo",
+    }
+    assert route_boost(scores, pins, 0.5) == {"a#1": 1.5, "b#1": 1.5, "c#1": 1.0, "d#1": 1.0}
+    assert route_boost(scores, pins, 0.0) == scores
+
+
+def test_fuse_ranks_the_focused_section_first_when_search_found_it() -> None:
+    keyword = [("a#1", 3.0), ("c#1", 2.0), ("d#1", 1.0)]
+    dense = [("a#1", 0.9), ("c#1", 0.8), ("d#1", 0.7)]
+    out = fuse(keyword, dense, CHUNKS, k=3, pinned={"d#1": "focus:x"}, pin_boost=0.35)
+    assert [s.chunk.chunk_id for s in out] == ["d#1", "a#1", "c#1"]
+    assert (out[0].pinned, out[0].pinned_by) == (False, "focus:x")
+    unfound = fuse(keyword, dense, CHUNKS, k=2, pinned={"b#1": "focus:x"}, pin_boost=0.35)
+    assert (unfound[-1].chunk.chunk_id, unfound[-1].score, unfound[-1].pinned) == ("b#1", 0, True)
+
+
 def test_fuse_without_pins_flags_nothing() -> None:
     out = fuse([("a#1", 1.0)], [("c#1", 0.5)], CHUNKS, k=5, pinned={})
     assert not any(s.pinned or s.pinned_by for s in out)
@@ -194,8 +240,9 @@ def test_property_fuse_is_a_well_formed_ranking(keyword, dense, k, audience) -> 
     assert len(set(ids)) == len(ids) and set(ids) <= {h[0] for h in [*keyword, *dense]} - {
         "zz#unknown"
     }
-    assert [(-s.score, s.chunk.chunk_id) for s in out] == sorted(
-        (-s.score, s.chunk.chunk_id) for s in out
+    strength = evidence_strength(keyword, dense)
+    assert [(-s.score, -strength.get(s.chunk.chunk_id, 0.0), s.chunk.chunk_id) for s in out] == (
+        sorted((-s.score, -strength.get(s.chunk.chunk_id, 0.0), s.chunk.chunk_id) for s in out)
     )
     assert all(s.boosted == (audience == "cfo" and s.chunk.audience == "cfo") for s in out)
 

@@ -27,8 +27,10 @@ def mean(values: Iterable[float], *, empty: float = 1.0) -> float:
 
 
 def ranked_ids(retrieved: Sequence[Retrieved]) -> list[str]:
-    """Chunk ids best first; equal scores are ordered by chunk id so ties are deterministic."""
-    return [r.chunk_id for r in sorted(retrieved, key=lambda r: (-r.score, r.chunk_id))]
+    """Chunk ids best first; equal scores keep the retriever's own order (its tie-break),
+    then chunk id order, so ties are deterministic."""
+    order = sorted(retrieved, key=lambda r: (-r.score, r.rank, r.chunk_id))
+    return [r.chunk_id for r in order]
 
 
 def recall_at_k(ranked: Sequence[str], gold: Iterable[str], k: int = 5) -> float:

@@ -6,8 +6,9 @@ adds these sections to its results, flagged with the rule that pinned them, so e
 answer cites is listed in ``Answer.retrieved`` with its score and the reason it is there. Pure.
 
 Rules are named '<kind>:<value>': 'focus:hallmark:3' (the section the router's focus names),
-'intent:comparison' (sections the intent draws on), 'lens:cfo' (the audience's stakeholder
-document, quoted in a closing point).
+'lead:definition' (the overview an unfocused answer opens with), 'intent:comparison' (sections
+the intent draws on), 'lens:cfo' (the audience's stakeholder document, quoted in a closing
+point). Retrieval boosts the focus and lead sections (``retrieval.route_boost``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ STAKEHOLDER_DOCS: dict[str, str] = {
 HALLMARK_KEYS = ("deployed", "embedded", "governed", "roi")
 VARIANT_KEYS = ("formal", "slide", "punchy")
 RUBRIC_SECTIONS = {"dimension": ("assessment-rubric", "d"), "level": ("maturity-levels", "level-")}
+# Structured answers open with their document's first section (the overview).
+LEAD_DOCS = {
+    "hallmarks": "four-hallmarks",
+    "bottom_line": "bottom-line-test",
+    "variants": "definition-variants",
+}
 # The overview of how the definition changes with the audience (for 'executives', 'stakeholders').
 AUDIENCE_OVERVIEW = ("production-ai-definition", "audience")
 
@@ -85,6 +92,8 @@ def pinned_sections(
     pins: Pins = {}
     focused = focus_section(intent, focus, library)
     _add(pins, focused, f"focus:{focus}")
+    if not focused:
+        _add(pins, lead_section(intent, audience, library), f"lead:{intent}")
     _add(pins, intent_sections(intent, focus, audience, library, focused), f"intent:{intent}")
     if audience in STAKEHOLDER_DOCS and intent not in {"stakeholder", "assessment"}:
         _add(pins, stakeholder_chunks(library, audience), f"lens:{audience}")
@@ -112,6 +121,17 @@ def focus_section(intent: Intent, focus: str | None, library: Mapping[str, Chunk
         return [found] if found else []
     if kind == "audience" and intent == "stakeholder":
         return first_parts(stakeholder_chunks(library, value))
+    return []
+
+
+def lead_section(intent: Intent, audience: Audience | str, lib: Mapping[str, Chunk]) -> list[Chunk]:
+    """The overview an unfocused answer opens with (core definition, hallmarks at a glance ...)."""
+    if intent == "definition":
+        return doc_chunks(lib, "production-ai-definition")[:1]
+    if intent in LEAD_DOCS:
+        return first_parts(doc_chunks(lib, LEAD_DOCS[intent]))[:1]
+    if intent == "stakeholder" and not stakeholder_chunks(lib, audience):
+        return audience_overview(lib)[:1]
     return []
 
 
@@ -196,6 +216,7 @@ __all__ = [
     "focus_parts",
     "focus_section",
     "intent_sections",
+    "lead_section",
     "pinned_sections",
     "section_chunk",
     "slug",
