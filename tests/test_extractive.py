@@ -303,6 +303,16 @@ def test_single_hallmark_leads_with_its_section() -> None:
     assert "xOps" in composed.answer
 
 
+def test_a_focused_hallmark_adds_no_point_about_another_hallmark() -> None:
+    question = "What is the third hallmark?"
+    sibling = hits("four-hallmarks#embedded-in-business-processes")
+    ids = cited_ids(question, "hallmarks", focus="hallmark:3", retrieved=sibling)
+    assert ids == ["four-hallmarks#reliable-and-governed-through-xops"]
+    related = hits("four-hallmarks#embedded-in-business-processes", "glossary#xops")
+    ids = cited_ids(question, "hallmarks", focus="hallmark:3", retrieved=related)
+    assert ids[1:] == ["glossary#xops"]  # a related point from another document is welcome
+
+
 def test_bottom_line_is_the_three_part_test() -> None:
     assert cited_ids("What is the bottom line?", "bottom_line") == [
         "bottom-line-test#the-three-part-test",

@@ -54,7 +54,8 @@ def _plan_focused(ev: Evidence, asked: frozenset[str]) -> list[Point]:
     if not focused:
         return []
     chunk = focused[0]
-    return section_then_pool(ev, chunk, asked, label=f"{chunk.section}:", max_units=4)
+    label = f"{chunk.section}:"
+    return section_then_pool(ev, chunk, asked, label=label, max_units=4, skip_siblings=True)
 
 
 def _plan_hallmarks(ev: Evidence, asked: frozenset[str]) -> list[Point]:

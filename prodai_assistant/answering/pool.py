@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..models import Chunk, ScoredChunk
@@ -25,6 +25,17 @@ class Evidence:
         ranked = sorted(request.retrieved, key=lambda s: s.rank)
         library = {s.chunk.chunk_id: s.chunk for s in ranked}
         return cls(request, library, tuple(s for s in ranked if not s.pinned))
+
+    def siblings(self, chunk: Chunk) -> frozenset[str]:
+        """Other sections of ``chunk``'s document, except those the intent itself pinned."""
+        rules = {s.chunk.chunk_id: s.pinned_by or "" for s in self.request.retrieved}
+        return frozenset(
+            cid
+            for cid, other in self.library.items()
+            if other.doc_id == chunk.doc_id
+            and cid != chunk.chunk_id
+            and not rules.get(cid, "").startswith("intent:")
+        )
 
     @property
     def focused(self) -> list[Chunk]:
@@ -49,6 +60,7 @@ def pool(
     max_points: int = MAX_POINTS + 1,
     need_overlap: bool = False,
     with_retrieved: bool = True,
+    skip: Collection[str] = frozenset(),
 ) -> list[Point]:
     """Rank sentences of preferred chunks and search hits; the lead comes from ``lead``.
 
@@ -80,6 +92,8 @@ def pool(
     for unit in ranked:
         if len(points) >= max_points:
             break
+        if unit.chunk.chunk_id in skip:
+            continue
         weak = overlap(unit, asked) < 1.0
         if weak and (need_overlap or (points and unit.chunk.chunk_id not in preferred_ids)):
             continue
@@ -97,14 +111,26 @@ def _unit_score(unit: Unit, asked: frozenset[str], bonus: Mapping[str, float]) -
 
 
 def section_then_pool(
-    ev: Evidence, chunk: Chunk, asked: frozenset[str], label: str = "", max_units: int = 3
+    ev: Evidence,
+    chunk: Chunk,
+    asked: frozenset[str],
+    label: str = "",
+    max_units: int = 3,
+    *,
+    skip_siblings: bool = False,
 ) -> list[Point]:
-    """Quote one focused section, then at most one related point from the search hits."""
+    """Quote one focused section, then at most one related point from the search hits.
+
+    With ``skip_siblings`` the related point never comes from another section of the same
+    document (the other hallmarks, parts, dimensions or levels answer a question that was not
+    asked) unless the intent pinned that section (the rubric's overview, say).
+    """
     points = whole_section(chunk, label, max_units)
     if not points:
         return pool(ev, asked, [], lead=None)
     used = [u for p in points for u in p.units]
-    extra = pool(ev, asked, [], lead=None, exclude=used, max_points=1, need_overlap=True)
+    skip = ev.siblings(chunk) if skip_siblings else frozenset()
+    extra = pool(ev, asked, [], lead=None, exclude=used, max_points=1, need_overlap=True, skip=skip)
     return points + extra[:1]
 
 
