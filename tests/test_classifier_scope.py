@@ -48,6 +48,44 @@ def _modality_of(text: str, phrase: str) -> Modality:
         ("It is live, but it is not integrated.", "integrated", Modality.NEGATED),
         ("The roadmap is to automate it: a pipeline and an owner.", "an owner", Modality.PLANNED),
         ("No-shows fell from 11% to 7%.", "fell", Modality.ASSERTED),
+        # A denial inside a conditional or relative clause says nothing about the main claim.
+        (
+            "Loads run each night from the database, with checks that halt if counts do not match.",
+            "from the database",
+            Modality.ASSERTED,
+        ),
+        (
+            "Since 2023 it answers staff questions and passes anything it cannot answer on.",
+            "Since 2023",
+            Modality.ASSERTED,
+        ),
+        (
+            "If the feed does not arrive, the on-call engineer is paged.",
+            "on-call",
+            Modality.ASSERTED,
+        ),
+        (
+            "The team owns it, with alerts if the plan isn't produced by 3pm.",
+            "owns",
+            Modality.ASSERTED,
+        ),
+        ("The model that we built is not monitored.", "monitored", Modality.NEGATED),
+        (
+            "It is live in the portal, which is not integrated with SAP.",
+            "integrated",
+            Modality.NEGATED,
+        ),
+        # "estimate" and "plan" hedge only as a hedge, not as the model's own output.
+        ("The model estimates the repair cost from photos.", "repair cost", Modality.ASSERTED),
+        ("It saves an estimated 4,000 hours a year.", "saves", Modality.PLANNED),
+        ("We estimate it saves 4,000 hours.", "saves", Modality.PLANNED),
+        (
+            "It has produced the labour plan for our 11 sites since 2023.",
+            "since 2023",
+            Modality.ASSERTED,
+        ),
+        ("We plan to roll it out to all stores.", "roll it out", Modality.PLANNED),
+        ("Trained on a public dataset, not our data.", "public dataset", Modality.ASSERTED),
     ],
 )
 def test_modality_of_a_phrase(text: str, phrase: str, expected: Modality) -> None:
@@ -134,3 +172,17 @@ def test_clauses_split_on_contrast_and_keep_negated_lists_whole() -> None:
     text = "It is live, but there is no SLA, no alerts and no runbook; owner: none."
     clauses = [c.text for c in clause_spans(text, Span(text, 0, len(text)))]
     assert clauses == ["It is live", "there is no SLA, no alerts and no runbook", "owner", "none."]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("The saving of 2,1 Mio. EUR is in the plan. It is reviewed.", 2),
+        ("Costs fell 3 bn. The board noted it.", 2),
+        ("It runs daily. Owners review it.", 2),
+    ],
+)
+def test_an_abbreviated_multiplier_does_not_end_a_sentence(text: str, count: int) -> None:
+    units = sentence_units(text)
+    assert len(units) == count
+    assert all(text[u.start : u.end] == u.text for u in units)

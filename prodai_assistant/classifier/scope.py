@@ -21,13 +21,17 @@ class Modality(StrEnum):
 # (Slack messages rarely capitalise), unless the dot ends a common abbreviation.
 _LOOSE_BREAK = re.compile(r"\n+|(?<=[a-z0-9)\]'\"%])[.!?]+\s+(?=[a-z])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "approx.", "incl.", "w/o.", "no.")
+_FIGURE_END = re.compile(r"\d\s?(?:mio|mrd|mln|tsd|bn|mn)\.$", re.IGNORECASE)
+_FIGURE_NEXT = re.compile(
+    r"[a-z]|(?:EUR|USD|GBP|CHF|[Ee]uros?|[Dd]ollars?|[Pp]ounds?)\b|[$\u20ac\u00a3]"
+)
 
 # Clause boundaries: strong punctuation, dashes, brackets and contrastive conjunctions;
 # ", and" only when a new subject follows, so a negated list ("no SLA, no alerts") stays whole.
 _CLAUSE_BREAK = re.compile(
     r"\s*;\s*|:\s+|\s+[-\u2013\u2014]+\s+|\s*[()]\s*"
     r"|,?\s+(?:but|however|although|though|whereas|while|except that|even though)\b,?"
-    r"|,\s+(?:so|which|and then|then)\b"
+    r"|,\s+(?:so|which|and then|then)\b|,\s+(?=not\b)"
     r"|,\s+and\s+(?=(?:we|they|it|its|the|our|there|nobody|no|now|he|she|every|all|anything)\b)",
     re.IGNORECASE,
 )
@@ -48,10 +52,21 @@ _NOT_NEGATION = re.compile(
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
-    r"\b(?:will|shall|going to|gonna|plan(?:s|ning)? (?:to|for|is)|planned|plan:|intend(?:s|ed)?"
+    r"\b(?:will|shall|going to|gonna|plan:|intend(?:s|ed)?"
+    # "plan" is a plan only as a verb or a stated plan, not "the labour plan for 11 sites"
+    # nor the model's work ("it has planned every route since 2021")
+    r"|(?:is|are|was|were|be|been|as|still|currently) planned|(?:the|a|our|its) planned"
+    r"|planned (?:for|to|go-live|launch|roll-?out|integration|start|date|in|next)"
+    r"|(?:we|i|they|you|he|she|team|company|business|management|board)(?:'re| are| also)?"
+    r" plan(?:s|ning)? (?:to|on|for)|planning (?:to|on)|(?:the|our) plan is to"
     r"|aim(?:s|ing)? to"
     r"|wants? to|wanted to|would|could|might|should|hope(?:s|d|fully)?|expect(?:s|ed|ing)?"
-    r"|anticipat\w*|projected|projections?|projects (?:savings|a saving|that|an?)|estimat\w+"
+    r"|anticipat\w*|projected|projections?|projects (?:savings|a saving|that|an?)"
+    # "estimated savings" or "we estimate" hedge; "the model estimates the repair cost" does not
+    r"|estimated(?= (?:at|to|\d|[$\u20ac\u00a3]|(?:[\w-]+ ){0,2}?(?:savings?|benefits?|value"
+    r"|uplift|gains?|impact|return|roi|reduction|cost|hours)\b))|(?:we|i|they|finance|vendor"
+    r"|management) estimated?s?|estimates? (?:of|that|suggest\w*|show\w*|put)"
+    r"|(?:an|our|a rough|rough|initial|first) estimate|by (?:our|their) estimate"
     r"|(?:is|are) forecast(?:ed)? to|potential(?:ly)?|targets?(?: of| is|:)|roadmap"
     r"|next (?:step|steps|quarter|year|month|phase|week|season|spring|summer|autumn|winter)"
     r"|later this (?:year|quarter|month)|in the future|eventually|soon|pending"
@@ -64,6 +79,12 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 _MAY = re.compile(r"\bmay\b")  # lower case only: "May 2023" is a month
+
+# Words that open a conditional or relative clause.
+_SUBORDINATOR = re.compile(
+    r"\b(?:if|when|whenever|unless|in case|that|which|who|whom|whose|where|anything|whatever)\b",
+    re.IGNORECASE,
+)
 
 # A past state is only dropped when the same sentence says what holds now.
 _PAST = re.compile(
@@ -97,7 +118,18 @@ def sentence_units(text: str) -> list[Span]:
             _push(units, text, start, sent.start + match.start() + _dot_len(match.group()))
             start = sent.start + match.end()
         _push(units, text, start, sent.end)
-    return units
+    return _join_figures(text, units)
+
+
+def _join_figures(text: str, units: list[Span]) -> list[Span]:
+    """'a saving of 2,1 Mio. EUR' is one sentence: an abbreviated multiplier is no full stop."""
+    joined: list[Span] = []
+    for unit in units:
+        if joined and _FIGURE_END.search(joined[-1].text) and _FIGURE_NEXT.match(unit.text):
+            last = joined.pop()
+            unit = Span(text[last.start : unit.end], last.start, unit.end)
+        joined.append(unit)
+    return joined
 
 
 def _dot_len(separator: str) -> int:
@@ -166,15 +198,35 @@ def modality(
     scrubbed = _blank(clause.text, clause.start, [match, *exempt])
     scrubbed = _NOT_NEGATION.sub(lambda m: " " * len(m.group()), scrubbed)
     rel_start = match[0] - clause.start
+    aside = _subordinate(clause.text, rel_start, match[1] - clause.start)
     for cue in _NEGATION.finditer(scrubbed):
         # "no" and "without" deny the noun phrase that follows ("with no extra system"),
         # not the whole clause; "not", "never" and "nobody" deny the clause.
         if cue.group().lower() in _FORWARD and not 0 <= rel_start - cue.end() <= _REACH:
             continue
+        if any(lo <= cue.start() < hi for lo, hi in aside):
+            continue
         return Modality.PAST if _EARLY.search(scrubbed) else Modality.NEGATED
     if has_future(planned_text) or (context and has_future(context)):
         return Modality.PLANNED
     return Modality.ASSERTED
+
+
+def _subordinate(clause: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Conditional or relative clauses that do not contain the match: a denial inside them
+    ("checks that halt the load if counts do not match", "anything it cannot answer, it
+    passes on") says nothing about the matched claim. Offsets are relative to ``clause``."""
+    if end <= start:
+        return []
+    ranges: list[tuple[int, int]] = []
+    for word in _SUBORDINATOR.finditer(clause):
+        if word.start() >= end:
+            ranges.append((word.start(), len(clause)))
+            break
+        comma = clause.find(",", word.end())
+        if 0 <= comma < start:
+            ranges.append((word.start(), comma))
+    return ranges
 
 
 def is_past_state(clause: Span, sentence: Span) -> bool:
