@@ -165,3 +165,80 @@ def test_a_negated_sentence_turns_semantic_support_into_a_weak_red_flag() -> Non
     sentences = sentence_units(text)
     combined = add_semantic(text, sentences, [], {0: {("D1", 1): 0.9, ("D1", -1): 0.2}})
     assert [(s.dim, s.polarity, s.weight) for s in combined] == [("D1", -1, 0.5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"),
+    [
+        # Money or hours that land in a budget, the accounts or the P&L, after a comma too.
+        (
+            "The assistant has answered every HR question since 2022. It saves about 9,000 staff "
+            "hours a year, and the savings show up in the shared-services budget every quarter.",
+            "financials",
+            "evidenced",
+        ),
+        (
+            "The model has planned every route since 2021. Fuel use fell 12% against 2020, and "
+            "the saving of 180.000 euro is in the cooperative accounts.",
+            "financials",
+            "evidenced",
+        ),
+        (
+            "The model has planned every route since 2021. Fuel use fell 12% against 2020 and "
+            "the figure is reported to the CFO every quarter.",
+            "financials",
+            "evidenced",
+        ),
+        # Hours measured but never booked, and value said to be outside the books.
+        (
+            "The model has planned every route since 2021. Planning takes 2 hours instead of 9, "
+            "and we re-measure it every quarter.",
+            "financials",
+            "partial",
+        ),
+        (
+            "The model has planned every route since 2021. Planning time fell 70% against 2020, "
+            "but it has not been turned into a cash figure.",
+            "financials",
+            "contradicted",
+        ),
+        # A vendor's figure is second-hand.
+        (
+            "It has served every reader since 2023. The vendor's case studies claim 20% more "
+            "clicks, but we have never tested it against our old list.",
+            "roi",
+            "contradicted",
+        ),
+        # Systems named by acronym or product name; qualifiers that undo embedding.
+        ("The model books every slot straight into the YMS each night.", "embedded", "evidenced"),
+        ("Forecasts are written to Endur by API every morning.", "embedded", "evidenced"),
+        (
+            "It runs inside Relativity, where the review team already works.",
+            "embedded",
+            "evidenced",
+        ),
+        ("Results are shown in a separate portal that planners open daily.", "embedded", "partial"),
+        (
+            "Marketing uploaded the file to the email tool by hand each week.",
+            "embedded",
+            "contradicted",
+        ),
+        ("no integration with the CRM, no owner, no budget.", "operations", "contradicted"),
+        ("no integration with the CRM, no owner, no budget.", "embedded", "contradicted"),
+        # Nouns that only look like cues.
+        ("Customers logging into the app see a tariff suggestion.", "governed", "missing"),
+        ("The bot answers questions from 30 of our FAQ pages.", "governed", "missing"),
+        (
+            "owner = Kev (inbound ops mgr), platform team carries the pager.",
+            "operations",
+            "evidenced",
+        ),
+    ],
+)
+def test_concepts_reach_the_right_status(text: str, key: str, expected: str) -> None:
+    assert _status(text, key) == expected
+
+
+def test_a_subset_of_sites_is_a_pilot_not_live_everywhere() -> None:
+    text = "Since January three of our 28 centres have used the drafting tool every day."
+    assert _status(text, "deployed") == "partial"

@@ -1,11 +1,9 @@
-"""Cues for "is it run and does it pay": D4 xOps, D5 governance, D6 ownership, D7 value.
+"""Cues for "is it run": D4 xOps, D5 governance, D6 ownership (D7 value is in cues_value.py).
 
 Rows are (dimension, tag, polarity, weight, pattern), as in cues_use.py.
 """
 
 from __future__ import annotations
-
-from .patterns import EFFECT_A, EFFECT_B, MONEY, QUANTITY
 
 Row = tuple[str, str, int, float, str]
 
@@ -33,7 +31,9 @@ RUN_CUES: list[Row] = [
      r"(?-i:Datadog|Grafana|Prometheus|New Relic|Splunk|CloudWatch|Azure Monitor|Arize"
      r"|Evidently|WhyLabs|Fiddler|LangSmith|Langfuse|Looker)"),
     ("D4", "alerting", 1, 1.0,
-     r"\balert(?:s|ing|ed)?\b|\bpag(?:es|ed|ing)\b|\bgets? (?:a |an )?(?:message|text"
+     r"\balert(?:s|ing|ed)?\b|\balarms?\b|\bpag(?:es|ing)\b(?= (?:the|an?|our|whoever|someone"
+     r"|somebody|on-?call)\b)|\b(?:gets?|got|are|is|be|been) paged\b|\bpaged\b(?= (?:if|when"
+     r"|whenever|on)\b)|\bgets? (?:a |an )?(?:message|text"
      r"|notification|ping|call|e-?mail)\b[^.;]{0,40}?\b(?:if|when)\b"),
     ("D4", "drift", 1, 1.0,
      r"\bdrift\w*\b"),
@@ -50,7 +50,7 @@ RUN_CUES: list[Row] = [
      r"|quarterly|nightly|daily|automatically|on a schedule|after)\b|\b(?:weekly|monthly"
      r"|nightly|daily|scheduled|automated|automatic) re-?training\b|\bretraining is scheduled\b"),
     ("D4", "oncall", 1, 1.0,
-     r"\bon-?call\b|\bpagerduty\b|\bopsgenie\b|\brota\b|\b24/7\b"),
+     r"\bon-?call\b|\bpagerduty\b|\bopsgenie\b|\brota\b|\b24/7\b|\bpager\b"),
     ("D4", "runbook", 1, 1.0,
      r"\brun-?books?\b|\bplaybooks?\b"),
     ("D4", "sla", 1, 1.0,
@@ -65,7 +65,9 @@ RUN_CUES: list[Row] = [
      r"\b(?:reads?|reviews?|checks?|audits?|audited|samples?|goes through|go through|looks? at)"
      r"\b[^.;]{0,40}?\b(?:a sample|samples|weekly|every (?:week|friday|monday|month|morning"
      r"|day|quarter)|each (?:week|month|quarter)|monthly|quarterly|the (?:weekly|monthly)"
-     r" (?:report|numbers|sample)|resolution report)\b|\bfix(?:es)? it when\b"),
+     r" (?:report|numbers|sample)|resolution report)\b|\bfix(?:es)? it when\b"
+     r"|\bsample\b[^.;]{0,30}?\b(?:is|are|gets?) (?:scored|checked|reviewed|audited|read|marked"
+     r"|graded|labell?ed)\b"),
     ("D4", "dev_machine", -1, 1.0,
      r"\b(?:jupyter|colab|notebooks?)\b|\b(?:on|from|off) (?:my|his|her|their|a|an|someone's"
      r"|one person's|the builder's) (?:own )?(?:laptop|machine|desktop|pc|computer|gpu box)\b"
@@ -77,7 +79,9 @@ RUN_CUES: list[Row] = [
      r" since\b|\bre-?train\w* (?:only )?when (?:someone|somebody|we|anyone) (?:remembers?"
      r"|gets? round|has time|have time)\b|\bruns? (?:it )?(?:from|on) (?:his|her|my|their)"
      r" own\b|\b(?:don't|doesn't|do not|does not) know how to (?:retrain|restart|fix|redeploy"
-     r"|update)\b|\bno one reviews\b|\b(?:i|he|she|someone|somebody|(?:our|a|the) (?:data"
+     r"|update)\b|\b(?:nobody|no one|no-one) (?:has |have |ever )*(?:reviews|reviewed"
+     r"|checks|checked|evaluated|validated)\b(?! (?:whether|if)\b)|\b(?:i|he|she|someone"
+     r"|somebody|(?:our|a|the) (?:data"
      r" scientist|analyst|developer|engineer|intern)) (?:\w+ )?(?:runs?|kicks? off|re-?runs?)"
      r" (?:it|the model|the script|the job|the notebook)\b"),
     # ---- D5 governed, secure and audit-ready -----------------------------------------
@@ -86,7 +90,8 @@ RUN_CUES: list[Row] = [
      r"|review(?:ed|s)?|validat(?:ed|es|ion)|check(?:ed|s)?|assess(?:ed|ment)|cleared"
      r"|passed)\b"),
     ("D5", "signoff", 1, 1.0,
-     r"\b(?:approved|reviewed|signed off|validated|cleared|audited|checked) (?:by|through"
+     r"\bsigns? off (?:a|an|the|each|every|on)\b|\bsigned off (?:each|every)\b"
+     r"|\b(?:approved|reviewed|signed off|validated|cleared|audited|checked) (?:by|through"
      rf"|under|with) (?:the |our )?(?:[\w-]+ ){{0,3}}?(?:{_GOV_BODY}|board|committee|council"
      r"|register|policy|officer|process|team)\b|\b(?:went|goes|go) through (?:the |our )?"
      r"(?:[\w-]+ ){0,3}?(?:review|board|process|validation|assessment|approval)\b|\bpassed"
@@ -99,17 +104,20 @@ RUN_CUES: list[Row] = [
      r"|data processing agreement|(?-i:DPA)|enterprise (?:terms|agreement|licen[cs]e)"
      r"|(?:azure|azure openai|our|company) tenant|tenant agreement|data boundar(?:y|ies)"
      r"|sensitivity labels|data-handling terms|no (?:code|data) retention|safety case"
-     r"|model governance policy|information governance)\b"),
+     r"|model governance policy|information governance|regulat(?:or|ory)['\u2019]?s?"
+     r" (?:[\w-]+ )?(?:guidelines|requirements|standards|code|rules))\b"),
     ("D5", "audit_log", 1, 1.0,
      r"\b(?:every|each|all)\b[^.;]{0,40}?\b(?:is|are) (?:logged|recorded|retained|stored"
      r"|kept|tagged)\b|\b(?:audit (?:trail|log|logs)|decision logs?|retained for audit"
-     r"|for audit|so we can audit|audit-?ready|logged|logging|we keep every|remembers why)\b"),
+     r"|for audit|so we can audit|audit-?ready|logged|logging|we keep every|remembers why"
+     r"|logs? (?:every|each|all))\b(?! (?:in|into|on|onto)\b)"),
     ("D5", "audit_log", 1, 0.5,
      r"\blogs?\b(?! table)|\brecords? of\b|\blog (?:every|all)\b"),
     ("D5", "access", 1, 1.0,
      r"(?-i:\bSSO\b)|\bsingle sign-on\b|\baccess control\b|\brole-based\b|\brbac\b"
      r"|\bleast privilege\b|\bokta\b|\bentra\b|\bazure ad\b|\bonly sees\b|\brestricted (?:it )?"
-     r"to\b|\bpermissions\b"),
+     r"to\b|\bpermissions\b|\baccess (?:is )?(?:restricted|limited)\b"
+     r"|\brestricted access\b"),
     ("D5", "human_oversight", 1, 1.0,
      r"\bhuman[- ]in[- ]the[- ]loop\b|\bhuman (?:review|oversight|approval|sign-off)\b"
      rf"|\b(?:a|an|the) {_ROLE} (?:checks|approves|reviews|confirms|reads|signs off"
@@ -141,7 +149,9 @@ RUN_CUES: list[Row] = [
      r"|\blooks? after (?:it|the)\b|\b(?:po|owner): [a-z]|\b(?:team|group|department"
      r"|directorate|unit|squad|desk|function|coe) (?:runs|owns|maintains|supports|operates"
      r"|looks after|retrains|monitors|manages) (?:it|the)\b"
-     r"|\bowns and (?:monitors|runs|supports)\b|\b(?:is|are) accountable\b"),
+     r"|\bowns and (?:monitors|runs|supports)\b|\b(?:is|are) accountable\b|\bowner\s*[:=]\s*\w"
+     r"|\bowner (?:is|ist) (?-i:[A-Z])|\brun by (?:the |our )?(?:[\w&'-]+ ){0,3}?(?:team"
+     r"|department|unit|group|desk|squad|function)\b"),
     ("D6", "owner", 1, 0.5,
      r"\bkeeps? an eye on it\b|\bowner\b|\brun by\b"),
     ("D6", "support", 1, 1.0,
@@ -154,7 +164,7 @@ RUN_CUES: list[Row] = [
     ("D6", "no_owner", -1, 1.0,
      r"\b(?:no|without an?) (?:clear |named |accountable |business |internal |real )?(?:owner"
      r"|sponsor|budget|funding|support (?:contract|arrangement))\b|\b(?:nobody|no one|no-one"
-     r"|no internal team|no team)\b[^.;]{0,30}?\b(?:owns?|is responsible|responsible"
+     r"|no internal team|no team)\b[^.;]{0,30}?\b(?:owns?|is responsible|responsib\w+|ownership"
      r"|maintains|supports|looks after|in charge|has taken over|took over|knows how)\b"
      r"|\bwho owns\b|\bisn't on anyone's\b|\bonly (?:our|the|one|a|his|her) (?:[\w-]+ ){0,2}"
      r"(?:knows?|can) (?:how to )?(?:run|fix|maintain|restart|retrain|update)\b"),
@@ -168,65 +178,6 @@ RUN_CUES: list[Row] = [
     ("D6", "side_project", -1, 1.0,
      r"\bside project\b|\bspare time\b|\balongside (?:his|her|their) (?:real|day|main) job\b"
      r"|\bevenings and weekends\b|\bhobby\b|\bbest[- ]effort\b|\borphan\w*\b|\bunowned\b"),
-    # ---- D7 measured, repeatable value ------------------------------------------------
-    ("D7", "measured", 1, 1.0,
-     rf"\b{EFFECT_A}\b[^.;]{{0,50}}?(?<![\w.]){QUANTITY}|(?<![\w.]){QUANTITY}[^.;]{{0,20}}?"
-     rf"\b{EFFECT_B}\b|\bused to (?:have|need|take|cost|spend)\b[^.;]{{0,20}}?{QUANTITY}"
-     r"|\b(?:didn't|did not|no need to|never had to) (?:have to )?(?:hire|pay|buy|renew)\b"
-     r"|\bavoided hiring\b|\b(?:stopped|no longer|not) (?:paying|refunding|buying|renewing)\b"
-     r"|\broi (?:of|was|is) (?:about |around )?\d|\b\d[\d.]*\s?x roi\b|\bpayback (?:period )?"
-     r"(?:of|in|within|was) (?:about |around )?\d"),
-    ("D7", "money", 1, 1.0,
-     rf"{MONEY}[^.;]{{0,60}}?\b(?:a year|per (?:year|month|quarter)|a month|a quarter"
-     r"|annual\w*|this year|last year|saving|savings|saved|reduction|reduced|less|lower"
-     r"|avoided|recovered|retained|revenue|margin|profit|not refunding)\b|\b(?:saved|saving"
-     r"|savings|reduction|reduced|cut|avoided|recovered|worth|valued (?:it )?at|put (?:the"
-     rf" [\w ]+ )?at|attributes|freed up|down|fell|dropped|lower)\b[^.;]{{0,60}}?{MONEY}"),
-    ("D7", "baseline", 1, 1.0,
-     r"\b(?:against|versus|vs\.?|compared (?:to|with)|relative to|than)\b[^.;]{0,40}?\b"
-     r"(?:baseline|control|holdout|hold-out|before|previous|prior|last year|the year before"
-     r"|pre-launch|the old|the rest|average|same (?:season|period|quarter|month)|other"
-     r" clinics|neighbouring|matched)\b|\bcontrol (?:group|fields|stores)\b|\bholdout\b"
-     r"|\brandomi[sz]ed\b|\ba/b test(?:ed|s)?\b|\bbefore and after\b|\byear[- ]on[- ]year\b"
-     r"|(?-i:\bYoY\b)|\bbaseline\b|\bcontrolled comparison\b"),
-    ("D7", "tracked", 1, 1.0,
-     r"\b(?:tracked|tracks|reported|reports|measured|goes through|go through)"
-     r"\b[^.;]{0,40}?\b(?:every|each|per|monthly|quarterly|weekly|annual(?:ly)?)\b"
-     r"|\b(?:monthly|quarterly|weekly) (?:review|report|business review|kpis?|numbers"
-     r"|board pack|p&l)\b|(?-i:\b(?:KPIs?|OKRs?)\b)|\bannual review\b"),
-    ("D7", "pnl", 1, 1.0,
-     r"\bp&l\b|\bp and l\b|\bprofit and loss\b|\b(?:in|into|for) (?:the |our |this year's"
-     r" |next year's |fy\d+ )?budget\b|\bbudget\b[^.;]{0,25}?\b(?:reflects|reduced|cut"
-     r"|lowered|line)\b|\bbudgeted\b|\bcost report\b|\bboard pack\b|\b(?:annual|last year's)"
-     r" accounts\b|\bbooked\b|\brun[- ]rate\b|\b(?:finance|the cfo|our cfo|fp&a|controlling"
-     r"|the (?:it )?finance (?:team|business partner|partner)|finance guy|internal audit)\b"
-     r"[^.;]{0,40}?\b(?:validated|confirmed|verified|signed off|audited|tracks?|reports?"
-     r"|booked|valued|converted|put|worked out|accepted|reviews?|checks?)\b|\b(?:validated"
-     r"|confirmed|verified|signed off|audited|valued) by (?:finance|the cfo|controlling"
-     r"|fp&a)\b|\bper finance\b|\baccording to (?:the )?finance\b|\bwith (?:the )?finance\b"),
-    ("D7", "not_measured", -1, 1.0,
-     r"\b(?:never|not|haven't|hasn't|didn't|don't|doesn't|no one has|nobody has|no-one has"
-     r"|cannot|can't|couldn't|nothing)\b[^.;]{0,30}?\b(?:measured?|quantif(?:y|ied)|tracked|track"
-     r"|compared|calculated|put a number|checked whether|looked at (?:whether|margin|the numbers"
-     r"|what)|a/b tested|say what|say whether|know (?:if|whether)|separate (?:that|it|the"
-     r" effect)|captured?)\b|\bno (?:baseline|measure(?:ment)?s?|metrics|kpis?|numbers|data on"
-     r" (?:savings|value|impact)|idea (?:if|whether) it)\b|\broi (?:is )?(?:tbd|unknown"
-     r"|unclear|to be determined)\b"),
-    ("D7", "not_in_books", -1, 1.0,
-     r"\b(?:doesn't|does not|don't|not|never) (?:appear|show up|shows up)\b[^.;]{0,20}?\b"
-     r"(?:cost report|p&l|budget|financials|accounts|any report)\b|\bfinance (?:does not"
-     r"|doesn't|has not|hasn't) (?:track|seen|validated)\w*\b"),
-    ("D7", "vague", -1, 0.5,
-     r"\b(?:users?|people|staff|agents|technicians|team|everyone|they|customers|desk|buyers)"
-     r" (?:love|like|liked|loved|enjoy|are happy with|seem to like|say it's great|likes)\b"
-     r"|\b(?:positive|great) feedback\b|\bfeedback (?:has been|is|was) (?:\w+ )?positive\b"
-     r"|\bsatisfaction\b|\bseems? (?:to )?(?:help|work)\b|\bthink it helps\b|\bjust works\b"),
-    ("D7", "offline_metric", -1, 0.5,
-     r"\b(?:accuracy|precision|recall|f1|auc|mape|rmse)\b"),
-    ("D7", "projection", -1, 0.5,
-     r"\b(?:projected|estimated|potential|expected|anticipated|forecasted|assumed|targeted)"
-     r" (?:[\w-]+ ){0,2}?(?:savings?|benefits?|value|uplift|gains?|roi|reduction|impact"
-     r"|return)\b|\bcould save\b|\bup to \d|\bdouble-digit\b"),
 ]
 # fmt: on
 

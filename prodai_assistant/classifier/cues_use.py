@@ -6,7 +6,17 @@ and 0.5 a weak one. Patterns are compiled case-insensitively (names use ``(?-i:.
 
 from __future__ import annotations
 
-from .patterns import DATA_SYSTEMS, MONTH, NUM, PEOPLE, PERIOD, SYSTEM, SYSTEM_NAMES, UNIT
+from .patterns import (
+    DATA_SYSTEMS,
+    MONTH,
+    NUM,
+    PEOPLE,
+    PERIOD,
+    PRODUCT,
+    SYSTEM,
+    SYSTEM_NAMES,
+    UNIT,
+)
 
 Row = tuple[str, str, int, float, str]
 
@@ -17,7 +27,8 @@ USE_CUES: list[Row] = [
     ("D1", "volume", 1, 1.0,
      rf"(?<![$\u20ac\u00a3\w.,]){NUM}\s+(?:[\w'-]+\s+){{0,3}}?{UNIT}\b[^.;]{{0,30}}?{PERIOD}"),
     ("D1", "volume", 1, 1.0,
-     rf"(?<![$\u20ac\u00a3\w.,]){NUM}\s*{PERIOD}"),
+     rf"(?<![$\u20ac\u00a3\w.,]){NUM}\s*(?:(?!(?:hours|minutes|days|weeks|months|years|seconds"
+     rf"|mins|hrs)\b)[\w-]+s\s*)?{PERIOD}"),
     ("D1", "population", 1, 1.0,
      r"\b(?:all|every|each)(?: of)?(?: (?:our|the|its|their))? \d[\d,]*(?: of (?:our|the))?"
      r"\s+[\w-]+"),
@@ -37,6 +48,9 @@ USE_CUES: list[Row] = [
      r"into (?:service|use|production)|switched (?:it )?on|turned (?:it )?on|enabled (?:it )?"
      r"(?:for|across|in)|deployed (?:to|across|in|on|for|at|into)|go-live (?:was|in|last)"
      r"|(?:since|after) go-live)\b"),
+    ("D1", "routine_use", 1, 1.0,
+     r"\b(?:is|are|has become|became) (?:now )?(?:simply |just )?(?:how|the way) (?:we|they|our"
+     r"|the|staff|people|teams?)\b"),
     ("D1", "routine_use", 1, 1.0,
      r"\bin (?:routine|daily|everyday|day-to-day|regular|full|active) (?:use|care|service"
      r"|operation|operations)\b|\bbusiness as usual\b|\bhow (?:we|the \w+(?: \w+)?|our \w+"
@@ -65,7 +79,8 @@ USE_CUES: list[Row] = [
      r"|\bcustomer-facing\b|\bin real time\b|\breal-time\b|\b(?:our|their) (?:own )?customers\b"
      r"|\bcustomers['\u2019]"),
     ("D1", "real_users", 1, 0.5,
-     rf"\b\d[\d,]* (?:[\w-]+ )?{PEOPLE}\b"),
+     rf"\b\d[\d,]* (?:[\w-]+ )?{PEOPLE}\b|\b\d+(?:\.\d+)?% of (?:our |all )?(?:customers|users"
+     r"|traffic|visitors|calls|orders|requests|chats|members|readers|patients)\b"),
     ("D1", "graduated", 1, 1.0,
      r"\bno longer (?:a |an |in )?(?:pilot|trial|experiment|prototype|poc)\b|\b(?:out of"
      r"|beyond|graduated from|moved past) (?:the |its )?(?:pilot|trial|poc)\b"),
@@ -82,7 +97,9 @@ USE_CUES: list[Row] = [
     ("D1", "pilot", -1, 1.0,
      r"\b(?:pilot(?:s|ed|ing)?|trial(?:s|led|ed|ing)?|field trial|beta|early access"
      r"|experiment(?:s|al|ing)?|mvp|limited (?:rollout|release)|soft launch|time-boxed"
-     r"|shadow (?:mode|deployment)|test (?:stores?|sites?|fields|group|branches))\b"),
+     r"|shadow (?:mode|deployment)|test (?:stores?|sites?|fields|group|branches)|tak(?:e|es"
+     r"|ing) part|until the (?:evaluation|review|end of the (?:trial|test|pilot))|(?:\d+|two"
+     r"|three|four|five|six|a few|some) of (?:our|the) \d[\d,]*)\b"),
     ("D1", "limited", -1, 1.0,
      r"\b(?:internal testers|test accounts|(?:only|just) (?:\d+|a few|a handful of|a couple"
      r" of|five|ten|\w+) (?:users|testers|people|engineers|analysts|agents|reps|colleagues)"
@@ -94,6 +111,11 @@ USE_CUES: list[Row] = [
      r"|management|exec\w*|an all-hands|offsite|analytics guild|guild)\b|\b(?:leadership|the"
      r" board|the vp|the ceo|the chro|the cfo|management) (?:loved|liked|was impressed)\b"),
     # ---- D8 copes with real-world variability ---------------------------------------
+    ("D8", "exceptions", 1, 1.0,
+     r"\bonly (?:touch|handle|review|see|deal with|look at|check)(?:es|s)? (?:the )?(?:exceptions"
+     r"|flagged|edge cases)\b|\b(?:passes|pass|hands?|routes?|sends?|escalates?|refers?"
+     r"|forwards?) (?:on )?(?:anything|everything|whatever|the ones|those|the rest)\b[^.;]{0,50}?"
+     r"\bto (?:a|an|the|our)\b"),
     ("D8", "exceptions", 1, 1.0,
      r"\b(?:low[- ]confidence|uncertain|unsure|not sure|isn't sure|the rest|exceptions?"
      r"|anything above the threshold|edge cases?)\b[^.;]{0,40}?\b(?:go(?:es)? to|sent to"
@@ -114,18 +136,33 @@ USE_CUES: list[Row] = [
      r"|updates?|routes?|routed|queues?|queued|tags?|tagged|assigns?|files?|attach(?:es|ed)"
      r"|adds?|moves?|moved|puts?|drops?|shows? up|appears?|lands?|go(?:es)?|carry|carries"
      r"|serv(?:es|ing)|gets?|receives?|deliver(?:s|ed)?|prioriti[sz]\w+|rank(?:s|ed|ing)?"
-     r"|sort(?:s|ed|ing)?|order(?:s|ed|ing)?)\b"
+     r"|sort(?:s|ed|ing)?|order(?:s|ed|ing)?|flags?|flagged|loads|loaded|fills?|syncs?"
+     r"|synced)\b"
      rf"[^.;]{{0,60}}?\b(?:in|into|inside|within|on|onto|to|at the top of)\s+(?:the |our |their "
      rf"|its |each |every |a |an )?(?:[\w'&-]+ ){{0,3}}?{SYSTEM}\b"),
+    # A result produced or seen inside a system (not "generated on an export").
+    ("D2", "written_back", 1, 1.0,
+     r"\b(?:drafts|drafted|generat(?:es|ed)|produc(?:es|ed)|propos(?:es|ed)|suggest(?:s|ed)"
+     r"|shows?|shown|displays?|displayed|surfac(?:es|ed)|sees?|visible)\b[^.;]{0,60}?\b(?:in"
+     rf"|into|inside|within|at the top of)\s+(?:the |our |their |its |each |every |a |an )?"
+     rf"(?:[\w'&-]+ ){{0,3}}?{SYSTEM}\b"),
+    ("D2", "written_back", 1, 1.0,
+     r"\b(?:writes?|written|wrote|posts?|posted|push(?:es|ed)?|loads?|loaded|syncs?|synced"
+     rf"|inserted)\b[^.;]{{0,40}}?\b(?:to|into) (?:the |our )?{PRODUCT}"),
     ("D2", "inside_tools", 1, 1.0,
-     r"\b(?:sits?|runs?|lives?|built|embedded|integrated|plugged|wired|baked|hooked(?: up)?"
+     rf"\b(?:inside|within) (?:the |our |their )?(?:[\w'&-]+ ){{0,2}}?(?:{SYSTEM}|{PRODUCT})"
+     r"|\b(?:assistant|bot|chatbot|model|agent|copilot|feature|engine) (?:in|inside|within)"
+     rf" (?:the|our|their) (?:[\w'&-]+ ){{0,3}}?{SYSTEM}\b"),
+    ("D2", "inside_tools", 1, 1.0,
+     r"\b(?:sits?|runs?|lives?|built|embedded|integrated|integration|plugged|wired|baked"
+     r"|hooked(?: up)?"
      rf"|connected)\s+(?:in|into|inside|within|with|to)\s+(?:the |our |their |its |a )?"
      rf"(?:[\w'&-]+ ){{0,3}}?{SYSTEM}\b"),
     ("D2", "inside_tools", 1, 1.0,
      r"\b(?:inside|in|within|into) (?:the |their |our )?(?:screens?|tools?|apps?|systems?"
      r"|software|helpdesk|inbox)(?: that)? (?:they|people|agents|staff|handlers|users|teams"
      r"|our \w+(?: \w+)?) (?:already )?(?:use|work in|work from|live in|rely on)\b"
-     r"|\b(?:they|people|agents|staff|handlers|teams|users) already (?:use|work in)\b"),
+     r"|\balready (?:uses?|works? (?:in|from|with)|works\b|relies? on|rely on|lives? in)"),
     ("D2", "manual_removed", 1, 1.0,
      r"\b(?:no longer|nobody|no one|no-one|none of (?:us|them|the \w+)|don't have to"
      r"|doesn't have to|no need to|never have to|without (?:anyone|people|staff|planners"
@@ -138,8 +175,10 @@ USE_CUES: list[Row] = [
      r"\b(?:by hand|manually|themselves)\b|\b(?:stopped|stop) (?:doing|typing|copying|checking"
      r"|keying|sorting|reading|entering|writing)\w*\b|\binstead of (?:manually|by hand|typing"
      r"|copying|keying|reading|sorting)\b|\breplac(?:ed|es|ing) (?:the |our |a )?(?:manual"
-     r"|random|paper|spreadsheet|old|legacy)\b|\b(?:go(?:es)?|went|sent|routed) (?:straight"
-     r"|directly) (?:in)?to\b|\bstraight-through\b"),
+     r"|random|paper|spreadsheet|old|legacy)\b|\bskip(?:s|ped|ping)? (?:the |a |their )?(?:\w+ )?"
+     r"(?:manual|human) (?:step|screen|check|review|entry|triage)\b"
+     r"|\b(?:straight|directly) (?:in|on)?to (?:the|our"
+     r"|their|its|each|every|a|an)\b|\bstraight-through\b"),
     ("D2", "automatic", 1, 0.5,
      r"\bautomatic(?:ally)?\b|\bon its own\b"),
     ("D2", "team_use", 1, 0.5,
@@ -156,7 +195,7 @@ USE_CUES: list[Row] = [
      r"(?:[\w-]+ )?(?:service|system|app|application|api)\b|\bwork(?:s|ing)? (?:the|their"
      r"|from the|through the) (?:queue|worklist|list|call list)\b"),
     ("D2", "system_named", 1, 0.5,
-     SYSTEM_NAMES),
+     rf"{SYSTEM_NAMES}|\b(?:in|inside|within) (?:our|their) (?:[\w'&-]+ ){{0,2}}?{SYSTEM}\b"),
     ("D2", "copy_paste", -1, 1.0,
      r"\bcop(?:y|ies|ied|ying)[- ](?:and[- ])?past(?:e|es|ed|ing)\b|\bcop(?:y|ies|ied|ying)"
      r" (?:[\w'-]+ ){0,4}?(?:into|over to|across to|in)\b|\bpast(?:e|es|ed|ing) (?:[\w'-]+ )"
@@ -188,15 +227,24 @@ USE_CUES: list[Row] = [
      r" (?:straight |directly )?from|came from|lands? (?:through|in|via)|connected to"
      r"|connects to|wired (?:in)?to|hooked (?:up )?(?:to|into)|sourced from|using (?:live"
      r"|real-time|our)|from (?:the|our)|via (?:our|the))\b[^.;]{0,60}?\b" + DATA_SYSTEMS + r"\b"),
+    ("D3", "feed", 1, 1.0,
+     r"\b(?:loaded|ingested|flows?|arrives?|comes?|lands?|fed|synced|streamed) (?:in )?(?:through"
+     r"|via|by) (?:our|the|a|an) (?:[\w-]+ ){0,3}?(?:pipelines?|feeds?|etl|integration|apis?"
+     r"|interface|connector)\b|\b(?:refreshed|updated|synced|reloaded|replicated) (?:automatically"
+     r" )?(?:hourly|daily|nightly|weekly|every \w+|each \w+)\b|\b(?:data|readings|signals|output)"
+     r" (?:of|from) (?:the |our |its |every )?(?:[\w-]+ ){0,2}?(?:sensors?|meters?|telematics"
+     r"|scada|plc|historian|devices|cameras|scanners)\b"),
     ("D3", "validation", 1, 1.0,
      r"\b(?:data (?:validation|quality(?: checks?)?|contracts?|lineage|catalog)|validation"
-     r" checks|lineage|great expectations|feature store|schema checks)\b"),
+     r" checks|lineage|great expectations|feature store|schema checks|(?:validation|reconciliation"
+     r"|data[- ]quality|completeness) (?:checks?|rules|reports?|tests))\b"),
     ("D3", "privacy", 1, 0.5,
      r"\b(?:pii|personal data) (?:masking|redaction|is removed|is masked|minimi[sz]\w+)"
      r"|\bpseudonymi[sz]\w+|\banonymi[sz]\w+"),
     ("D3", "real_data", 1, 0.5,
-     r"\b(?:live|real|production|historical|actual|own) (?:[\w-]+ )?(?:data|records"
-     r"|transactions|traffic|claims|tickets|invoices|files|images|footage)\b|\b(?:\d+|two"
+     r"\b(?:live|real|production|historical|actual|own|last (?:year|month)['\u2019]s)"
+     r" (?:[\w-]+ )?(?:data|records|transactions|traffic|claims|tickets|invoices|files|images"
+     r"|footage|pages|documents|e-?mails|traces|logs|notes|content|articles)\b|\b(?:\d+|two"
      r"|three|four|five|ten) years of (?:our |\w+ )?(?:data|history|sales|transactions"
      r"|records|claims)\b|\b(?:appointment|sales|order|claims?|transaction|usage|billing"
      r"|policy) (?:history|data)\b"),
@@ -204,7 +252,8 @@ USE_CUES: list[Row] = [
      r"\bsynthetic\b|\b(?:dummy|fake|mock|toy|made-up|generated) (?:data|records|dataset"
      r"|images|customers|transactions)\b|\bsample (?:data|dataset|files|records|transcripts"
      r"|documents|set|photos|images)\b|\bsample \w+ (?:transcripts|files|records|documents)\b"
-     r"|\bpublic (?:dataset|data)\b|\bkaggle\b|\bno access to (?:real|production|live) data\b"),
+     r"|\bpublic (?:[\w-]+ )?(?:dataset|data)\b|\bkaggle\b"
+     r"|\bno access to (?:real|production|live) data\b"),
     ("D3", "static_export", -1, 0.5,
      r"\b(?:one-off|one off|static|manual|weekly|monthly) (?:export|extract|dump|snapshot"
      r"|upload)s?\b|\b(?:an? )?(?:export|extract|dump|snapshot|copy) (?:from|of)\b"

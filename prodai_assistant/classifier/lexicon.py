@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .cues_run import RUN_CUES
 from .cues_use import USE_CUES
+from .cues_value import VALUE_CUES
 from .patterns import DATA_SYSTEMS, SYSTEM_NAMES
 from .rubric import Dimension
 
@@ -31,7 +32,7 @@ def _compile(rows: list[tuple[str, str, int, float, str]]) -> tuple[Cue, ...]:
     )
 
 
-CUES: tuple[Cue, ...] = _compile(USE_CUES + RUN_CUES)
+CUES: tuple[Cue, ...] = _compile(USE_CUES + RUN_CUES + VALUE_CUES)
 
 # Red flags that say where the thing runs: a positive claim in the same clause
 # ("deployed to our staging cluster") describes that place, not real operations.

@@ -56,14 +56,27 @@ GENERIC_SYSTEMS = (
     r"|tools? (?:they|people|agents|staff) (?:already )?use|messenger|handhelds?|phones?"
     r"|tablets?|web ?shop|website|online store|product pages?|checkout|scanners?|devices?"
     r"|terminals?|handsets?|console|call list|campaign|(?:jira|kanban|planning|trello) board"
-    r"|form|record|workflow|process)(?![\w-])"
+    r"|form|record|workflow|process|systems?|platforms?|modules?|tools?|pages?|slots?)(?![\w-])"
 )
-SYSTEM = rf"(?:{SYSTEM_NAMES}|{GENERIC_SYSTEMS})"
+# An upper-case acronym names a system ("the YMS", "our ETRM"), unless it names a role, a
+# place or the technology itself.
+ACRONYM = (
+    r"(?-i:(?!(?:AI|ML|IT|HR|EU|UK|US|USA|CEO|CFO|CTO|COO|CIO|CNIO|VP|PM|QA|API|KPI|ROI|FTE"
+    r"|NPS|SLA|GDPR|DPIA|DPO|LLM|GPU|CPU|PDF|CSV|OK|UAT|CI|CD|DEV|PROD|SIT|POC|MVP|PR|GPT|GPS|SMS|IOT|EV"
+    r"|NLP|OCR|RAG|SSO)\b)[A-Z][A-Z0-9]{1,5}s?\b)"
+)
+# A capitalised product name ("inside Relativity", "written to Endur"), not a team's name.
+PRODUCT = (
+    r"(?-i:[A-Z][\w&-]*[a-z][\w&-]*)(?! (?:[\w-]+ )?(?i:team|department|unit|group|function"
+    r"|division|office|directorate|committee|board|manager|lead|director)\b)"
+)
+SYSTEM = rf"(?:{SYSTEM_NAMES}|{GENERIC_SYSTEMS}|{ACRONYM})"
 DATA_SYSTEMS = (
     r"(?:snowflake|bigquery|databricks|redshift|synapse|kafka|kinesis|pub/sub|data ?lake"
     r"|lakehouse|(?:data )?warehouse|feature store|event (?:bus|stream|hub)|telematics"
     r"|historian|plc|sensors?|smart-meter|clickstream|crm|erp|database|core (?:banking )?"
-    r"systems?|apis?|billing|usage data|policy and claims tables|tables|feeds?)"
+    r"systems?|apis?|billing|usage data|policy and claims tables|tables|feeds?|records?"
+    r"|registers?|ehr|emr|epr)"
 )
 # A verb of change followed by a number ("fell from 11% to 7.5%") ...
 EFFECT_A = (
@@ -91,6 +104,7 @@ MONEY = (
 
 
 __all__ = [
+    "ACRONYM",
     "DATA_SYSTEMS",
     "EFFECT_A",
     "EFFECT_B",
@@ -100,6 +114,7 @@ __all__ = [
     "NUM",
     "PEOPLE",
     "PERIOD",
+    "PRODUCT",
     "QUANTITY",
     "SYSTEM",
     "SYSTEM_NAMES",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..text import Span
@@ -15,12 +15,22 @@ from .semantic import Key, semantic_hits
 
 Source = Literal["lexicon", "semantic"]
 
-# A measured effect someone only reports second-hand counts for half.
+# A measured effect someone only reports second-hand counts for half: hearsay, beliefs and
+# a vendor's claims; finance or audit saying so is the measurement itself, not hearsay.
 _HEARSAY = re.compile(
     r"\b(?:says?|said|think|thinks|feel|feels|believe|believes|reckon|seems?|apparently"
-    r"|anecdotal\w*|probably|roughly guess)\b",
+    r"|anecdotal\w*|probably|roughly guess|case stud(?:y|ies)|claim(?:s|ed)? (?:that|to|up to"
+    r"|about|\d)|(?:vendor|supplier|provider|they)['\u2019]?s? (?:claims?|marketing|brochure))\b",
     re.IGNORECASE,
 )
+_FINANCE_VOICE = re.compile(
+    r"\b(?:finance|cfo|controller|controlling|fp&a|auditors?)\b[^.;]{0,25}?\b(?:says?|said)\b",
+    re.IGNORECASE,
+)
+# A denial that value reaches the books outranks the "budget line" of ownership it mentions.
+_BOOK_DENIALS = frozenset({"not_in_books"})
+_QUALIFIERS = frozenset({"separate_tool", "file_handoff"})
+_EMBEDDING = frozenset({"written_back", "inside_tools", "team_use", "workflow", "system_named"})
 _DIGIT = re.compile(r"\d")
 
 
@@ -93,12 +103,38 @@ def _raw_matches(text: str, sentence: Span) -> list[_Match]:
         for m in cue.regex.finditer(text, sentence.start, sentence.end)
         if m.end() > m.start()
     ]
+    matches = _qualify_embedding(matches)
     kept: list[_Match] = []
     # Longer matches win: "used to sort them by hand" is a removed manual step, not a manual one.
     for match in sorted(matches, key=lambda m: (-m.length, m.start, m.cue.tag)):
         if not any(_shadowed(match, other) for other in kept):
             kept.append(match)
+    # "does not appear in any budget line" is about value in the books, not who funds the run.
+    books = [m for m in kept if m.cue.dim == "D7" and m.cue.tag in _BOOK_DENIALS]
+    kept = [
+        m
+        for m in kept
+        if not (m.cue.tag == "budget" and any(m.start < b.end and b.start < m.end for b in books))
+    ]
     return sorted(kept, key=lambda m: (m.start, m.cue.dim, m.cue.tag))
+
+
+def _qualify_embedding(matches: list[_Match]) -> list[_Match]:
+    """An embedding cue that overlaps a hand-off ("uploaded the file to the email tool") is
+    dropped, and one that overlaps a stand-alone tool ("shown in a separate portal") is only
+    half credit, before the longer-match rule would let it hide the qualifier."""
+    found: list[_Match] = []
+    for m in matches:
+        hits = {
+            q.cue.tag
+            for q in matches
+            if q.cue.tag in _QUALIFIERS and m.start < q.end and q.start < m.end
+        }
+        if m.cue.dim != "D2" or m.cue.tag not in _EMBEDDING or not hits:
+            found.append(m)
+        elif "file_handoff" not in hits:
+            found.append(_Match(replace(m.cue, weight=0.5), m.start, m.end))
+    return found
 
 
 def _shadowed(match: _Match, other: _Match) -> bool:
@@ -123,6 +159,7 @@ def _sentence_signals(text: str, sentence: Span, index: int) -> list[Signal]:
         if signal is not None:
             signals.append(signal)
     signals = _drop_placed_positives(signals)
+    signals = _drop_manual_targets(signals)
     signals = _upgrade_live_use(signals, sentence)
     return _void_buzzwords(signals, sentence)
 
@@ -133,6 +170,9 @@ def _apply_scope(
     cue = match.cue
     own_negation = has_negation(text[match.start : match.end])
     polarity, weight, tag = cue.polarity, cue.weight, cue.tag
+    if mode is Modality.NEGATED and own_negation and polarity < 0:
+        # A list of denials ("no integration, no owner, no budget") does not cancel out.
+        mode = Modality.ASSERTED
     if mode is Modality.PAST or (mode is Modality.NEGATED and (own_negation or polarity < 0)):
         return None
     if polarity < 0 and is_past_state(clause, sentence):
@@ -141,7 +181,7 @@ def _apply_scope(
         polarity, weight, tag = -1, 1.0, f"no_{cue.tag}"
     elif polarity > 0 and mode is Modality.PLANNED:
         polarity, weight, tag = -1, 0.5, f"planned_{cue.tag}"
-    elif cue.dim == "D7" and polarity > 0 and _HEARSAY.search(clause.text):
+    elif cue.dim == "D7" and polarity > 0 and _second_hand(clause.text):
         weight = min(weight, 0.5)
     return Signal(
         cue.dim,
@@ -163,6 +203,21 @@ def _drop_placed_positives(signals: list[Signal]) -> list[Signal]:
         s.span for s in signals if s.raw_polarity < 0 and s.polarity < 0 and s.tag in PLACE_TAGS
     }
     return [s for s in signals if not (s.dim == "D1" and s.polarity > 0 and s.span in places)]
+
+
+def _second_hand(clause: str) -> bool:
+    return bool(_HEARSAY.search(clause)) and not _FINANCE_VOICE.search(clause)
+
+
+def _drop_manual_targets(signals: list[Signal]) -> list[Signal]:
+    """'re-upload them into SAP by hand': a system named as the target of manual work is
+    not an integration, so weak embedding cues in a clause with a strong hand-off go."""
+    manual = {s.span for s in signals if s.dim == "D2" and s.polarity < 0 and s.weight >= 1.0}
+    return [
+        s
+        for s in signals
+        if not (s.dim == "D2" and s.polarity > 0 and s.weight < 1.0 and s.span in manual)
+    ]
 
 
 def _upgrade_live_use(signals: list[Signal], sentence: Span) -> list[Signal]:
