@@ -32,7 +32,10 @@ def _sig(dim: str, tag: str, polarity: int = 1, weight: float = 1.0, at: int = 0
     [
         (ALL_GOOD, []),
         (_with(deployed="partial"), ["deployed"]),
-        (_with(embedded="partial", data="partial", roi="partial", financials="partial"), []),
+        (_with(embedded="partial", data="partial", roi="partial"), []),
+        # Measured but not visible in the books fails the strict bottom line.
+        (_with(roi="partial", financials="partial"), ["financials"]),
+        (_with(financials="partial"), ["financials"]),
         (_with(roi="missing", financials="missing"), ["roi", "financials"]),
         (_with(governed="missing"), []),
         (_with(governed="missing", operations="missing"), ["governed", "operations"]),
@@ -45,8 +48,9 @@ def test_weakest_link(status: dict[CriterionKey, CriterionStatus], blocking: lis
 
 
 def test_every_labelled_item_agrees_with_the_weakest_link_rule() -> None:
-    """The gold verdict of each dev and holdout item follows from its gold criteria."""
-    for name in ("classification.jsonl", "classification_holdout.jsonl"):
+    """The gold verdict of each labelled item follows from its gold criteria."""
+    names = ("", "_holdout", "_fresh", "_probe")
+    for name in (f"classification{suffix}.jsonl" for suffix in names):
         for item in load_items(EVALS / name):
             if item.verdict != "not_assessable":
                 expected = "demo" if blockers(item.criteria) else "production"
@@ -144,3 +148,33 @@ def test_confidence_is_higher_far_from_the_boundary() -> None:
     clear = confidence(ALL_GOOD, [], [])
     thin = confidence(_with(governed="partial", data="partial", embedded="partial"), [], [])
     assert 0 <= near < far <= 1 and 0 <= thin < clear <= 1
+
+
+def test_value_said_to_be_outside_the_books_contradicts_financials() -> None:
+    """Hours measured against a baseline, but 'not turned into a cash figure': measured value,
+    yet the strict bottom line fails."""
+    signals = [
+        _sig("D1", "volume", at=0),
+        _sig("D7", "measured", at=1),
+        _sig("D7", "baseline", at=1),
+        _sig("D7", "not_in_books", -1, at=2),
+    ]
+    status = judge(signals).statuses
+    assert status["roi"] == "evidenced" and status["financials"] == "contradicted"
+
+
+def test_hours_measured_but_never_booked_leave_financials_partial_and_block() -> None:
+    signals = [_sig("D1", "volume", at=0), _sig("D7", "measured", at=1), _sig("D7", "baseline", 1)]
+    judgement = judge(signals)
+    assert judgement.statuses["financials"] == "partial"
+    assert "financials" in judgement.blockers and judgement.verdict == "demo"
+
+
+def test_a_second_hand_figure_against_an_explicit_never_measured_is_contradicted() -> None:
+    signals = [
+        _sig("D1", "volume", at=0),
+        _sig("D7", "measured", 1, 0.5, at=1),  # a vendor's case study
+        _sig("D7", "not_measured", -1, at=2),
+    ]
+    status = judge(signals).statuses
+    assert status["roi"] == "contradicted" and status["financials"] == "contradicted"

@@ -135,6 +135,8 @@ def _operations(signals: list[Signal]) -> CriterionStatus:
 
 def _roi(signals: list[Signal], deployed: CriterionStatus) -> CriterionStatus:
     positives, negatives = _split(signals)
+    # "Not turned into cash" speaks to the books (financials), not to whether value was measured.
+    negatives = [s for s in negatives if _base_tag(s) != "not_in_books"]
     value = [s for s in positives if s.tag in _VALUE_TAGS]
     strong_against = any(s.weight >= 1.0 for s in negatives)
     if not value:
@@ -143,6 +145,9 @@ def _roi(signals: list[Signal], deployed: CriterionStatus) -> CriterionStatus:
         return "partial" if any(s.tag in _REPEAT_TAGS for s in positives) else "missing"
     repeated = any(s.tag in _REPEAT_TAGS for s in positives)
     strong = any(s.weight >= 1.0 for s in value)
+    if strong_against and not strong:
+        # Only a vendor's or a colleague's figure, and the team says it never measured.
+        return "contradicted"
     # Value seen only in a pilot, once, or second-hand is not yet repeatable ROI.
     if strong and repeated and deployed == "evidenced" and not strong_against:
         return "evidenced"
@@ -157,19 +162,22 @@ def _financials(
     against = any(s.weight >= 1.0 for s in negatives)
     if booked:
         return "evidenced" if deployed == "evidenced" and roi in GOOD and not against else "partial"
-    if roi in GOOD:
-        return "partial"
-    return "contradicted" if against or roi == "contradicted" else "missing"
+    if against or roi == "contradicted":
+        # Said outright: the value is not in any budget or report, however well it is measured.
+        return "contradicted"
+    return "partial" if roi in GOOD else "missing"
 
 
 def blockers(status: Mapping[CriterionKey, CriterionStatus]) -> list[CriterionKey]:
-    """Criteria that stop a production verdict, in scorecard order (the weakest links)."""
+    """Criteria that stop a production verdict, in scorecard order (the weakest links).
+    Live use and visible financials must be evidenced: the strict bottom line is that value
+    measured in hours but never seen in a budget, the P&L or the accounts is not yet there."""
     blocking: list[CriterionKey] = []
     run_ok = status["governed"] in GOOD or status["operations"] in GOOD
     for key in CRITERION_KEYS:
         value = status[key]
         if (
-            key == "deployed"
+            key in ("deployed", "financials")
             and value != "evidenced"
             or value == "contradicted"
             or (value == "missing" and (key not in ("governed", "operations") or not run_ok))
