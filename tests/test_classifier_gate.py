@@ -36,6 +36,15 @@ from prodai_assistant.classifier.signals import detect
             "The bot answers our customers' chats every day and the team stopped doing it by hand.",
             "ok",
         ),
+        # A figure between "answers" and "questions" still describes a system that answers.
+        ("Our store helper answers about 3,000 questions a week for staff in 85 stores.", "ok"),
+        # A denial spread over a list of model kinds.
+        (
+            "The rating engine prices every quote; there is no statistical or machine-learning "
+            "model inside it, the actuaries set every factor.",
+            "no_ai",
+        ),
+        ("The early-warning score alerts the nurse in charge 40 times a day.", "ok"),
     ],
 )
 def test_gate_kinds(text: str, kind: str) -> None:

@@ -29,8 +29,9 @@ _AI = re.compile(
     r"|sagemaker|azure ml|datarobot|dataiku|h2o|classifier|propensity|predict\w*"
     r"|forecasting (?:model|service|engine)|summari[sz](?:er|es|ation)|mlops|llmops)\b"
     r"|\b(?:learn(?:s|ed|t|ing)?|trained|self-learning) (?:\w+ ){0,2}(?:from|on)\b"
-    r"|\btrained (?:a|an|the)\b|\b(?:answers?|resolves?) (?:\w+ ){0,2}(?:questions|chats"
-    r"|conversations|queries)\b|\b(?:lead|credit|risk|fraud|churn|propensity) scor\w+"
+    r"|\btrained (?:a|an|the)\b|\b(?:answers?|resolves?) (?:[\w,.~]+ ){0,3}(?:questions|chats"
+    r"|conversations|queries)\b|\b(?:lead|credit|risk|fraud|churn|propensity|early[- ]warning"
+    r"|deterioration|readmission|no-show) scor\w+"
     r"|\bbots?\b(?=[^.;]{0,80}\b(?:answers?|repl(?:y|ies)|chats?|responds?|talks?|questions)\b)"
     r"|\b(?:camera|vision)\b[^.;]{0,60}\b(?:looks?|spots?|checks?|detects?|recogni[sz]\w*"
     r"|sees?|inspects?|flags?|kicks? out|rejects?|grades?)\b"
@@ -57,11 +58,13 @@ _NOT_A_COMPONENT = re.compile(
 # Only a denial right before the term counts here ("no machine learning", "doesn't use AI").
 _DENIED_BEFORE = re.compile(
     r"\b(?:no|not|never|without|isn't|doesn't|don't|didn't|wasn't|aren't)(?:\s+[\w-]+){0,2}"
-    r"\s*['\"\u2018\u201c]?$",
+    r"(?:\s+(?:or|and|nor)(?:\s+[\w-]+){1,2})?\s*['\"\u2018\u201c]?$",
     re.IGNORECASE,
 )
 _NOT_AI = re.compile(
-    r"\bno (?:machine learning|ml|ai|models?|artificial intelligence)\b|\b(?:isn't|is not"
+    r"\bno (?:machine learning|ml|ai|models?|artificial intelligence)\b|\bno (?:[\w-]+ (?:or|and"
+    r"|nor) )?(?:[\w-]+ )?(?:machine[- ]learning|ml|ai|statistical|predictive|trained)"
+    r" (?:models?|components?)\b|\b(?:isn't|is not"
     r"|not really|wasn't|not an?) (?:ai|ml|machine learning)\b|\b(?:doesn't|does not) use"
     r" (?:any )?(?:ai|ml|machine learning|models?)\b|\bwithout (?:any )?(?:ai|ml|machine"
     r" learning)\b|\b(?:keyword|hand-written|hard-coded|if-then) rules\b|\b(?:really|actually"
