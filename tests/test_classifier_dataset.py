@@ -143,3 +143,27 @@ def test_dev_set_accuracy_and_macro_f1(embedder: FakeEmbedder | None) -> None:
     print(format_score(result, "dev set"))
     assert result.accuracy >= 0.9 and result.macro_f1 >= 0.9
     assert result.criteria_agreement >= 0.75
+
+
+FRESH = EVALS / "classification_fresh.jsonl"
+PROBE = EVALS / "classification_probe.jsonl"
+
+
+def test_the_unseen_sets_are_separate_valid_and_follow_the_weakest_link_rule() -> None:
+    """Fresh (40) and probe (12) items share no text with the dev set or the holdout."""
+    seen = {item.description for item in load_items(DEV) + load_items(HOLDOUT)}
+    fresh, probe = load_items(FRESH), load_items(PROBE)
+    assert (len(fresh), len(probe)) == (40, 12)
+    assert not {item.description for item in fresh + probe} & seen
+    assert len({item.verdict for item in fresh}) == 3
+
+
+@pytest.mark.parametrize("embedder", [None, FakeEmbedder()], ids=["lexicon", "fake-embedder"])
+def test_fresh_set_accuracy_and_macro_f1(embedder: FakeEmbedder | None) -> None:
+    """The fresh set was written and scored before the classifier saw it (accuracy 0.700,
+    macro-F1 0.671); the concept fixes since were made while studying its failures, so this
+    gate is tuned on it, like the dev set."""
+    result = score(load_items(FRESH), Classifier({}, embedder=embedder).classify)
+    print(format_score(result, "fresh set"))
+    assert result.accuracy >= 0.9 and result.macro_f1 >= 0.9
+    assert result.criteria_agreement >= 0.8
