@@ -16,8 +16,8 @@ from prodai_assistant.answering import (
 )
 from prodai_assistant.answering.extractive import Point, render, terms, units_of
 from prodai_assistant.models import Chunk, ScoredChunk
-from prodai_assistant.routing.pins import pinned_sections
 from prodai_assistant.retrieval import fuse
+from prodai_assistant.routing.pins import pinned_sections
 from prodai_assistant.text import slugify
 
 SECTIONS: list[tuple[str, str, str, str]] = [
