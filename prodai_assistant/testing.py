@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
 from langchain_core.embeddings import Embeddings
@@ -140,8 +140,10 @@ class FakeAssistant:
         *,
         raise_on: Mapping[str, BaseException] | None = None,
         max_chars: int = 20_000,
+        draft: Sequence[str] = (),
     ) -> None:
         self.chunks = list(chunks) if chunks is not None else fake_chunks()
+        self.draft = list(draft)  # pieces fed to on_token, like an LLM backend's stream
         self.raise_on = dict(raise_on or {})
         self.max_chars = max_chars
         self.calls: list[tuple[str, str, str | None]] = []
@@ -151,9 +153,13 @@ class FakeAssistant:
         question: str,
         history: list[dict[str, str]] | None = None,
         audience: str | None = None,
+        *,
+        on_token: Callable[[str], None] | None = None,
     ) -> Answer:
         self.calls.append(("ask", question, audience))
         text = self._checked(question, "question")
+        for piece in self.draft if on_token is not None else ():
+            on_token(piece)
         lens: Audience = audience if audience in AUDIENCES else "all"
         standalone = self._standalone(text, history or [])
         if len(content_words(text)) >= 25:

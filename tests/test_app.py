@@ -316,3 +316,14 @@ def test_invalid_environment_setting_is_named(
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert any("'retrieval.k'" in e.value and "PRODAI_RETRIEVAL__K" in e.value for e in at.error)
     assert not at.exception
+
+
+def test_llm_draft_streams_then_gives_way_to_the_verified_answer(tmp_path: Path) -> None:
+    # An LLM backend's tokens reach the page through on_token while it writes; the guard may
+    # drop sentences, so once the answer is verified only the verified text stays on the page.
+    fake = FakeAssistant(draft=["The fifth hallmark ", "is a moon base [9]."])
+    at = ask(start(tmp_path, fake), QUESTION)
+    expected = FakeAssistant().ask(QUESTION)
+    assert assistant_messages(at)[0].startswith(expected.answer)
+    assert "moon base" not in page_text(at)
+    assert "Draft from the language model" not in page_text(at)

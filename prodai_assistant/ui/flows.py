@@ -39,10 +39,11 @@ def answer_question(question: str, conversation: Conversation) -> None:
         widgets.show_user_text(question)
     with st.chat_message("assistant"):
         started = time.perf_counter()
+        draft = widgets.DraftArea()
         try:
             with st.spinner("Searching the knowledge base…"):
                 answer = services.assistant().ask(
-                    question, history=history, audience=services.audience()
+                    question, history=history, audience=services.audience(), on_token=draft.add
                 )
         except ProdAIError as exc:
             st.error(conversation.add_error(str(exc)).content, icon=":material/error:")
@@ -52,6 +53,8 @@ def answer_question(question: str, conversation: Conversation) -> None:
             message = services.GENERIC_ERROR.format(action="answering")
             st.error(conversation.add_error(message).content, icon=":material/error:")
             return
+        finally:
+            draft.clear()  # the verified answer replaces the unverified draft
         latency = (time.perf_counter() - started) * 1000
         record_id = trail.record_answer(
             answer, session_id=conversation.session_id, history=history, latency_ms=latency

@@ -27,6 +27,24 @@ from .render import (
 STREAM_DELAY_S = 0.012  # enough to read as streaming, short enough not to slow anyone down
 
 
+class DraftArea:
+    """Where an LLM backend's tokens appear as they arrive; cleared once the guard has checked
+    them, since the verified answer may drop sentences. The extractive backend never writes here."""
+
+    def __init__(self) -> None:
+        self._slot = st.empty()
+        self._text = ""
+
+    def add(self, piece: str) -> None:
+        self._text += piece
+        with self._slot.container():
+            st.caption("Draft from the language model, being checked against the sources…")
+            st.markdown(escape_markdown(self._text) + " ▌")
+
+    def clear(self) -> None:
+        self._slot.empty()
+
+
 def show_user_text(text: str) -> None:
     """User text exactly as typed: no markdown, links, images or HTML."""
     st.markdown(escape_markdown(text))
