@@ -30,6 +30,13 @@ def test_dev_set_with_minilm(minilm_classifier: Classifier) -> None:
     assert result.accuracy >= 0.9 and result.macro_f1 >= 0.9
 
 
+def test_fresh_set_with_minilm(minilm_classifier: Classifier) -> None:
+    """Tuned since its first run (accuracy 0.700 before the concept fixes); see the dataset test."""
+    result = score(load_items(EVALS / "classification_fresh.jsonl"), minilm_classifier.classify)
+    print(format_score(result, "fresh set, lexicon + MiniLM"))
+    assert result.accuracy >= 0.9 and result.macro_f1 >= 0.9
+
+
 def test_holdout_is_reported_not_tuned(minilm_classifier: Classifier) -> None:
     """Printed for the record; the holdout was written before the classifier and is never
     used to tune it, so this only checks that it runs."""
