@@ -35,12 +35,52 @@ from .models import Chunk, Document, IndexStatus
 COLLECTION = "chunks"
 
 
+class _Lease:
+    """One user's share of the process-wide Chroma client of a store folder; released once."""
+
+    def __init__(self, key: str, client: Any) -> None:
+        self.key, self.client, self.released = key, client, False
+
+
+# chromadb keeps one System per path for the whole process, and neither starts, shares nor
+# stops it thread-safely: a client opened while another thread opens or closes one on the
+# same path can get a half-started or stopped System, and the generation then looks damaged.
+# So this module opens one client per folder, shares it, and opens or closes under one lock.
+_CLIENTS: dict[str, tuple[Any, int]] = {}  # folder -> (client, leases held)
+_CLIENTS_LOCK = threading.Lock()
+
+
+def _lease(path: Path) -> _Lease:
+    """A lease on the shared client of the store at ``path``, opening it if nobody holds one."""
+    key = str(path.resolve())
+    with _CLIENTS_LOCK:
+        client, users = _CLIENTS.get(key, (None, 0))
+        if client is None:
+            client = _persistent_client(key)
+        _CLIENTS[key] = (client, users + 1)
+    return _Lease(key, client)
+
+
+def _release(lease: _Lease) -> None:
+    """Give back a lease; the client closes when its last lease is given back."""
+    with _CLIENTS_LOCK:
+        if lease.released:
+            return
+        lease.released = True
+        client, users = _CLIENTS.pop(lease.key)
+        if users > 1:
+            _CLIENTS[lease.key] = (client, users - 1)
+            return
+        with contextlib.suppress(Exception):
+            client.close()
+
+
 @dataclass(frozen=True)
 class _Live:
     """One opened generation; replaced as a whole, never mutated."""
 
     generation: str
-    client: Any
+    lease: _Lease
     collection: Any
     manifest: dict[str, Any]
     chunks: list[Chunk]
@@ -145,14 +185,14 @@ class VectorIndex:
         fresh = self._open_generation(name)
         if fresh is not None:
             self._live = fresh
-            _close(live.client)
+            _release(live.lease)
         return fresh
 
     def close(self) -> None:
         """Release the Chroma client; the object is unusable afterwards."""
         with self._lock:
             if self._live is not None:
-                _close(self._live.client)
+                _release(self._live.lease)
                 self._live = None
 
     def __enter__(self) -> VectorIndex:
@@ -177,8 +217,9 @@ class VectorIndex:
                 return self._serve_unchanged(current, target, rebuilt=False)
             with self.layout.lock():
                 if not rebuild:  # another process may have done this very build meanwhile
-                    current, again = self._open_current(current)
-                    damaged = damaged or again
+                    # what counts is CURRENT now: a generation seen damaged before the lock may
+                    # have been another build's, replaced and deleted while we were reading it
+                    current, damaged = self._open_current(current)
                     if self._matches(current, target):
                         return self._serve_unchanged(current, target, rebuilt=damaged)
                 self.layout.remove_generations(keep=current.generation if current else None)
@@ -189,7 +230,7 @@ class VectorIndex:
                     self.layout.write_current(fresh.generation)
                 except BaseException:
                     if current is not None and current is not self._live:
-                        _close(current.client)
+                        _release(current.lease)
                     raise
                 self._adopt(fresh, current)
                 self.layout.remove_generations(keep=fresh.generation)
@@ -210,13 +251,13 @@ class VectorIndex:
         )
 
     def _adopt(self, live: _Live, current: _Live | None) -> None:
-        """Serve ``live`` from now on; close every other client this object opened."""
+        """Serve ``live`` from now on; release every other lease this object holds."""
         with self._lock:
             old, self._live = self._live, live
-        others = {id(x.client): x.client for x in (old, current) if x is not None}
-        for client in others.values():
-            if client is not live.client:
-                _close(client)
+        others = {id(x.lease): x.lease for x in (old, current) if x is not None}
+        for lease in others.values():
+            if lease is not live.lease:
+                _release(lease)
 
     def _record(
         self, target: Target, manifest: dict[str, Any], embedded: int, removed: int, rebuilt: bool
@@ -245,7 +286,7 @@ class VectorIndex:
             (x for x in (self._live, known) if x is not None and x.generation == name), None
         )
         if known is not None and known is not keep and known is not self._live:
-            _close(known.client)
+            _release(known.lease)
         if keep is not None:
             return keep, False
         if name is None:  # a complete generation without CURRENT means CURRENT was lost
@@ -259,16 +300,16 @@ class VectorIndex:
         store = self.layout.generation_dir(name) / "chroma"
         if files is None or not (store / "chroma.sqlite3").is_file():
             return None  # without its sqlite file Chroma would silently create an empty store
-        client = None
+        lease = None
         try:
-            client = _client(store)
-            collection = client.get_collection(COLLECTION, embedding_function=None)
+            lease = _lease(store)
+            collection = lease.client.get_collection(COLLECTION, embedding_function=None)
             _verify(collection, len(files.chunks), files.manifest.get("dimension"))
         except Exception:  # a damaged store fails in many ways inside Chroma
-            if client is not None:
-                _close(client)
+            if lease is not None:
+                _release(lease)
             return None
-        return _live(name, client, collection, files)
+        return _live(name, lease, collection, files)
 
     # -- writing generations ----------------------------------------------------------------
     def _write_generation(
@@ -317,29 +358,29 @@ class VectorIndex:
             embedded=embedded,
         )
         files = GenerationFiles(manifest, target.chunks, target.documents)
-        client = None
+        lease = None
         try:
-            client = _client(self.layout.generation_dir(name) / "chroma")
-            collection = client.create_collection(
+            lease = _lease(self.layout.generation_dir(name) / "chroma")
+            collection = lease.client.create_collection(
                 COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
-            _add(client, collection, target.chunks, vectors)
+            _add(lease.client, collection, target.chunks, vectors)
             self.layout.write_files(name, files)
         except Exception as exc:
-            if client is not None:
-                _close(client)
+            if lease is not None:
+                _release(lease)
             if isinstance(exc, ProdAIError):
                 raise
             raise self.layout.write_error(exc) from exc
-        return _live(name, client, collection, files)
+        return _live(name, lease, collection, files)
 
 
-def _live(name: str, client: Any, collection: Any, files: GenerationFiles) -> _Live:
+def _live(name: str, lease: _Lease, collection: Any, files: GenerationFiles) -> _Live:
     by_id = {c.chunk_id: c for c in files.chunks}
-    return _Live(name, client, collection, files.manifest, files.chunks, by_id, files.documents)
+    return _Live(name, lease, collection, files.manifest, files.chunks, by_id, files.documents)
 
 
-def _client(path: Path) -> Any:
+def _persistent_client(path: str) -> Any:
     try:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -347,20 +388,15 @@ def _client(path: Path) -> Any:
         raise IndexError_("chromadb is not installed: run `pip install chromadb`.") from exc
     settings = ChromaSettings(anonymized_telemetry=False)
     try:
-        return chromadb.PersistentClient(path=str(path), settings=settings)
+        return chromadb.PersistentClient(path=path, settings=settings)
     except Exception:
         # chromadb caches a half-started system for a path whose open failed (e.g. while the
         # folder was read-only) and fails once more on it before dropping it: try once again.
-        return chromadb.PersistentClient(path=str(path), settings=settings)
+        return chromadb.PersistentClient(path=path, settings=settings)
 
 
 def _query_args(vector: list[float], n: int) -> dict[str, Any]:
     return {"query_embeddings": [vector], "n_results": n, "include": ["distances"]}
-
-
-def _close(client: Any) -> None:
-    with contextlib.suppress(Exception):
-        client.close()
 
 
 def _verify(collection: Any, expected: int, dimension: Any) -> None:

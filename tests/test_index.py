@@ -192,6 +192,60 @@ def test_concurrent_builders_embed_a_change_once(
         b.close()
 
 
+def in_threads(count: int, work: Callable[[int], VectorIndex]) -> list[VectorIndex]:
+    """Run ``work(i)`` in ``count`` threads released together; re-raise the first error."""
+    gate, results, errors = threading.Barrier(count), [], []
+
+    def run(i: int) -> None:
+        try:
+            gate.wait()
+            results.append(work(i))
+        except BaseException as exc:  # collected and re-raised in the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def test_closing_one_index_leaves_others_on_the_same_folder_working(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
+    query = embedder.embed_query("uptime pipelines")
+    with VectorIndex.open(settings, embedder) as other:  # same generation, same process
+        assert other.generation == index.generation
+    assert index.dense_search(query, 3)
+    edit(settings, "tech-view.md", "grows interest", "compounds quietly")
+    before = embedder.texts_embedded
+    assert index.build().embedded == 1 == embedder.texts_embedded - before
+
+
+def test_indexes_opened_and_closed_at_once_reuse_the_store(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder
+) -> None:
+    index.close()  # nothing holds the folder open: the threads start on a cold store
+    before, query = embedder.texts_embedded, embedder.embed_query("uptime pipelines")
+    previous: list[VectorIndex] = []
+    for _ in range(10):  # each round closes the last round's indexes while opening new ones
+
+        def reopen(i: int, old: list[VectorIndex] = previous) -> VectorIndex:
+            if i < len(old):
+                old[i].close()
+            return VectorIndex.open(settings, embedder)
+
+        previous = in_threads(6, reopen)
+        assert [(o.status().embedded, o.status().rebuilt) for o in previous] == [(0, False)] * 6
+        assert all(o.dense_search(query, 2) for o in previous)
+    for opened in previous:
+        opened.close()
+    assert embedder.texts_embedded == before
+
+
 def test_rebuild_embeds_everything_again(index: VectorIndex, embedder: FakeEmbedder) -> None:
     status = index.build(rebuild=True)
     assert status.embedded == len(index.chunks) and not status.rebuilt
