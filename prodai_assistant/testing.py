@@ -158,8 +158,9 @@ class FakeAssistant:
     ) -> Answer:
         self.calls.append(("ask", question, audience))
         text = self._checked(question, "question")
-        for piece in self.draft if on_token is not None else ():
-            on_token(piece)
+        if on_token is not None:
+            for piece in self.draft:
+                on_token(piece)
         lens: Audience = audience if audience in AUDIENCES else "all"
         standalone = self._standalone(text, history or [])
         if len(content_words(text)) >= 25:

@@ -45,6 +45,8 @@ class AssistantLike(Protocol):
         question: str,
         history: list[dict[str, str]] | None = None,
         audience: str | None = None,
+        *,
+        on_token: Callable[[str], None] | None = None,
     ) -> Answer: ...
 
     def classify(self, description: str) -> Assessment: ...
