@@ -112,6 +112,18 @@ class Citation(_Strict):
     section: str
     quote: str = Field(description="Exact text quoted from the cited chunk.")
 
+    @classmethod
+    def of(cls, chunk: Chunk, marker: int, quote: str) -> Citation:
+        """Cite ``quote`` (an exact substring of ``chunk.text``) as ``[marker]``."""
+        return cls(
+            marker=marker,
+            chunk_id=chunk.chunk_id,
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            section=chunk.section,
+            quote=quote,
+        )
+
 
 class Turn(_Strict):
     role: Role

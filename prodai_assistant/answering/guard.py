@@ -168,14 +168,7 @@ def _render(text: str, markers: list[int], flagged: bool) -> str:
 
 
 def _citation(marker: int, chunk: Chunk, sentences: list[str]) -> Citation:
-    return Citation(
-        marker=marker,
-        chunk_id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        section=chunk.section,
-        quote=best_quote(chunk.text, sentences),
-    )
+    return Citation.of(chunk, marker, best_quote(chunk.text, sentences))
 
 
 def best_quote(chunk_text: str, sentences: Sequence[str]) -> str:

@@ -170,15 +170,7 @@ def render(points: Sequence[Point], lens: Point | None = None) -> tuple[str, lis
 
 
 def _citation(point: Point, marker: int) -> Citation:
-    chunk = point.chunk
-    return Citation(
-        marker=marker,
-        chunk_id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        section=chunk.section,
-        quote=point.quote,
-    )
+    return Citation.of(point.chunk, marker, point.quote)
 
 
 __all__ = [

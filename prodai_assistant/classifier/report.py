@@ -26,14 +26,7 @@ def citation(chunks: Mapping[str, Chunk], chunk_id: str, marker: int) -> Citatio
     quote = sentences[0].text if sentences else chunk.text.strip()
     if not quote:
         return None
-    return Citation(
-        marker=marker,
-        chunk_id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        section=chunk.section,
-        quote=quote,
-    )
+    return Citation.of(chunk, marker, quote)
 
 
 def evidence_spans(signals: list[Signal]) -> list[EvidenceSpan]:
