@@ -7,7 +7,6 @@ import csv
 import sys
 import textwrap
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -18,9 +17,9 @@ from ..config import Settings
 from ..errors import InputError
 from ..models import AUDIENCE_LABELS, Assessment
 from .core import load_settings, open_assistant
+from .trail import SESSION_ID  # one session id per `prodai` process, for answers and assessments
 
 Classify = Callable[[str], Assessment]
-SESSION_ID = uuid.uuid4().hex  # every classification of one `prodai` process shares it
 RESULT_COLUMNS = ("verdict", "maturity_level", "confidence", "gaps", "error")
 _MARK = {"evidenced": "[+]", "partial": "[~]", "missing": "[ ]", "contradicted": "[x]"}
 _WIDTH = 100
