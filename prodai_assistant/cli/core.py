@@ -261,9 +261,9 @@ def load_settings() -> Settings:
 
 def make_embedder(settings: Settings) -> Embedder:
     """The embedder the commands use (tests substitute a fake here)."""
-    from ..embeddings import MiniLMEmbedder
+    from ..embeddings import make_embedder as from_settings
 
-    return MiniLMEmbedder(settings.embedding)
+    return from_settings(settings)
 
 
 def open_trail(assistant: Assistant) -> AnswerTrail:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..config import Settings
-from ..embeddings import Embedder, MiniLMEmbedder
+from ..embeddings import Embedder, make_embedder
 from ..models import Chunk
 from .datasets import default_evals_dir, load_eval_data, sample
 from .gates import baseline_backend, load_baseline, load_gates
@@ -46,7 +46,7 @@ def run_suite(
     if assistant is None:
         from ..assistant import Assistant
 
-        embedder = embedder or MiniLMEmbedder(settings.embedding)
+        embedder = embedder or make_embedder(settings)
         if progress:
             progress("opening the index (built on first use)")
         assistant = Assistant.from_settings(settings, embedder=embedder)
