@@ -1,9 +1,12 @@
-"""Persistent vector index: the only module that imports chromadb.
+"""Persistent vector index: the only module that imports chromadb, and only to write.
 
 Each generation under ``settings.index_dir`` holds an embedded Chroma store (cosine space) in
-``generations/<id>/chroma/`` beside the JSON files ``index_store`` reads and writes. A build
-writes a new generation aside, reusing the vectors of unchanged chunks, then swaps CURRENT and
-deletes the rest, so an interrupted build never replaces the index in use.
+``generations/<id>/chroma/`` beside the files ``index_store`` reads and writes, among them
+``vectors.npy``: the same vectors as one matrix, checked against the manifest's hash. Queries
+are exact cosine searches over that matrix, so opening and searching an index never imports
+chromadb (1.6 s of a cold start). A build writes a new generation aside, reusing the vectors of
+unchanged chunks, then swaps CURRENT and deletes the rest, so an interrupted build never
+replaces the index in use.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .chunking import DEFAULT_MAX_CHARS
 from .config import Settings
 from .embeddings import Embedder
@@ -29,6 +34,7 @@ from .index_store import (
     Target,
     manifest_matches,
     new_manifest,
+    vectors_digest,
 )
 from .models import Chunk, Document, IndexStatus
 
@@ -80,12 +86,12 @@ class _Live:
     """One opened generation; replaced as a whole, never mutated."""
 
     generation: str
-    lease: _Lease
-    collection: Any
     manifest: dict[str, Any]
     chunks: list[Chunk]
     by_id: dict[str, Chunk]
     documents: list[Document]
+    vectors: np.ndarray  # rows in the order of ``stored_ids``
+    stored_ids: tuple[str, ...]
 
 
 class VectorIndex:
@@ -140,38 +146,22 @@ class VectorIndex:
         return self._status
 
     def dense_search(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
-        """Top ``n`` (chunk_id, cosine) pairs, best first; ties broken by chunk id."""
-        with self._lock:  # Chroma calls are serialised; each takes well under a millisecond
+        """Top ``n`` (chunk_id, cosine) pairs, best first; ties broken by chunk id. Exact."""
+        with self._lock:
             self._follow_current()
             live = self._require_live()
-            count, dim = len(live.chunks), live.manifest["dimension"]
-            if min(n, count) <= 0:
-                return []
-            if len(vector) != dim:
-                raise IndexError_(
-                    f"The query vector has {len(vector)} dimensions but the index has {dim}: "
-                    "query with the embedder the index was built with."
-                )
-            # a few extra hits so that ties at the cut are broken by id, not by HNSW order
-            result = self._query(live, list(vector), min(n + 4, count))
-        pairs = [
-            (cid, 1.0 - float(dist))
-            for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
-        ]
+        count, dim = live.vectors.shape
+        if min(n, count) <= 0:
+            return []
+        if len(vector) != dim:
+            raise IndexError_(
+                f"The query vector has {len(vector)} dimensions but the index has {dim}: "
+                "query with the embedder the index was built with."
+            )
+        scores = live.vectors @ np.asarray(vector, dtype=np.float32)
+        pairs = [(cid, float(score)) for cid, score in zip(live.stored_ids, scores, strict=True)]
         pairs.sort(key=lambda p: (-p[1], p[0]))
         return pairs[:n]
-
-    def _query(self, live: _Live, vector: list[float], n: int) -> dict[str, Any]:
-        try:
-            return dict(live.collection.query(**_query_args(vector, n)))
-        except Exception as exc:  # Chroma raises many types; follow CURRENT once
-            fresh = self._follow_current(force=True)
-            if fresh is None:
-                raise IndexCorruptError(
-                    f"The index at {str(self.root)!r} cannot be searched "
-                    f"({exc.__class__.__name__}): run `prodai index --rebuild`."
-                ) from exc
-        return dict(fresh.collection.query(**_query_args(vector, min(n, len(fresh.chunks)))))
 
     def _follow_current(self, force: bool = False) -> _Live | None:
         """Switch to the generation another process (e.g. `prodai index`) made current."""
@@ -185,15 +175,12 @@ class VectorIndex:
         fresh = self._open_generation(name)
         if fresh is not None:
             self._live = fresh
-            _release(live.lease)
         return fresh
 
     def close(self) -> None:
-        """Release the Chroma client; the object is unusable afterwards."""
+        """Drop the generation in use; the object is unusable afterwards."""
         with self._lock:
-            if self._live is not None:
-                _release(self._live.lease)
-                self._live = None
+            self._live = None
 
     def __enter__(self) -> VectorIndex:
         return self
@@ -223,23 +210,18 @@ class VectorIndex:
                     if self._matches(current, target):
                         return self._serve_unchanged(current, target, rebuilt=damaged)
                 self.layout.remove_generations(keep=current.generation if current else None)
-                try:
-                    fresh, embedded = self._write_generation(
-                        target, None if rebuild else current, progress
-                    )
-                    self.layout.write_current(fresh.generation)
-                except BaseException:
-                    if current is not None and current is not self._live:
-                        _release(current.lease)
-                    raise
-                self._adopt(fresh, current)
+                fresh, embedded = self._write_generation(
+                    target, None if rebuild else current, progress
+                )
+                self.layout.write_current(fresh.generation)
+                self._adopt(fresh)
                 self.layout.remove_generations(keep=fresh.generation)
             removed = len(set(current.by_id) - set(fresh.by_id)) if current else 0
             return self._record(target, fresh.manifest, embedded, removed, rebuilt=damaged)
 
     def _serve_unchanged(self, current: _Live | None, target: Target, rebuilt: bool) -> IndexStatus:
         assert current is not None  # _matches(None, ...) is False
-        self._adopt(replace(current, chunks=target.chunks, documents=target.documents), current)
+        self._adopt(replace(current, chunks=target.chunks, documents=target.documents))
         with self.layout.lock(wait=False) as locked:
             if locked:  # leftovers of a killed build; skipped while another build runs
                 self.layout.remove_generations(keep=current.generation)
@@ -250,14 +232,10 @@ class VectorIndex:
             live.manifest, target, embedder=self.embedder.name, max_chars=self.max_chars
         )
 
-    def _adopt(self, live: _Live, current: _Live | None) -> None:
-        """Serve ``live`` from now on; release every other lease this object holds."""
+    def _adopt(self, live: _Live) -> None:
+        """Serve ``live`` from now on."""
         with self._lock:
-            old, self._live = self._live, live
-        others = {id(x.lease): x.lease for x in (old, current) if x is not None}
-        for lease in others.values():
-            if lease is not live.lease:
-                _release(lease)
+            self._live = live
 
     def _record(
         self, target: Target, manifest: dict[str, Any], embedded: int, removed: int, rebuilt: bool
@@ -285,8 +263,6 @@ class VectorIndex:
         keep = next(
             (x for x in (self._live, known) if x is not None and x.generation == name), None
         )
-        if known is not None and known is not keep and known is not self._live:
-            _release(known.lease)
         if keep is not None:
             return keep, False
         if name is None:  # a complete generation without CURRENT means CURRENT was lost
@@ -295,21 +271,12 @@ class VectorIndex:
         return opened, opened is None
 
     def _open_generation(self, name: str) -> _Live | None:
-        """Open and verify one generation; None if anything about it is damaged."""
+        """Open and verify one generation's files (vectors checked by hash); None if damaged."""
         files = self.layout.read_generation(name)
         store = self.layout.generation_dir(name) / "chroma"
         if files is None or not (store / "chroma.sqlite3").is_file():
-            return None  # without its sqlite file Chroma would silently create an empty store
-        lease = None
-        try:
-            lease = _lease(store)
-            collection = lease.client.get_collection(COLLECTION, embedding_function=None)
-            _verify(collection, len(files.chunks), files.manifest.get("dimension"))
-        except Exception:  # a damaged store fails in many ways inside Chroma
-            if lease is not None:
-                _release(lease)
             return None
-        return _live(name, lease, collection, files)
+        return _live(name, files)
 
     # -- writing generations ----------------------------------------------------------------
     def _write_generation(
@@ -328,36 +295,33 @@ class VectorIndex:
             raise
 
     def _reuse(self, base: _Live | None, chunks: list[Chunk]) -> dict[str, list[float]]:
-        """Vectors of chunks whose content hash is unchanged, read back from the current store."""
+        """Vectors of chunks whose content hash is unchanged, from the verified current matrix."""
         if base is None or base.manifest.get("embedder") != self.embedder.name:
             return {}
         old = base.manifest.get("chunks", {})
-        ids = [c.chunk_id for c in chunks if old.get(c.chunk_id) == c.content_hash]
-        if not ids:
-            return {}
-        try:
-            with self._lock:
-                got = base.collection.get(ids=ids, include=["embeddings"])
-        except Exception:  # unreadable vectors are simply embedded again
-            return {}
+        keep = {c.chunk_id for c in chunks if old.get(c.chunk_id) == c.content_hash}
         return {
-            cid: [float(x) for x in vec]
-            for cid, vec in zip(got["ids"], got["embeddings"], strict=True)
+            cid: [float(x) for x in row]
+            for cid, row in zip(base.stored_ids, base.vectors, strict=True)
+            if cid in keep
         }
 
     def _store(
         self, name: str, target: Target, vectors: dict[str, list[float]], embedded: int
     ) -> _Live:
-        """Fill the generation's Chroma store, then its JSON files (the manifest marks it done)."""
+        """Fill the generation's Chroma store, then its files (the manifest marks it done)."""
+        matrix = np.array([vectors[c.chunk_id] for c in target.chunks], dtype=np.float32)
+        matrix = matrix.reshape(len(target.chunks), -1)
         manifest = new_manifest(
             name,
             target,
             embedder=self.embedder.name,
-            dimension=len(next(iter(vectors.values()), [])),
+            dimension=int(matrix.shape[1]),
             max_chars=self.max_chars,
             embedded=embedded,
+            vectors_sha256=vectors_digest(matrix),
         )
-        files = GenerationFiles(manifest, target.chunks, target.documents)
+        files = GenerationFiles(manifest, target.chunks, target.documents, matrix)
         lease = None
         try:
             lease = _lease(self.layout.generation_dir(name) / "chroma")
@@ -365,19 +329,23 @@ class VectorIndex:
                 COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
             _add(lease.client, collection, target.chunks, vectors)
+            _verify(collection, len(target.chunks), files.manifest["dimension"])
             self.layout.write_files(name, files)
-        except Exception as exc:
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, ProdAIError)):
+                raise
+            # chromadb's Rust core raises pyo3 PanicException, a BaseException, on a bad store
+            raise self.layout.write_error(exc) from exc
+        finally:
             if lease is not None:
                 _release(lease)
-            if isinstance(exc, ProdAIError):
-                raise
-            raise self.layout.write_error(exc) from exc
-        return _live(name, lease, collection, files)
+        return _live(name, files)
 
 
-def _live(name: str, lease: _Lease, collection: Any, files: GenerationFiles) -> _Live:
+def _live(name: str, files: GenerationFiles) -> _Live:
     by_id = {c.chunk_id: c for c in files.chunks}
-    return _Live(name, lease, collection, files.manifest, files.chunks, by_id, files.documents)
+    ids = tuple(c.chunk_id for c in files.chunks)
+    return _Live(name, files.manifest, files.chunks, by_id, files.documents, files.vectors, ids)
 
 
 def _persistent_client(path: str) -> Any:
@@ -393,10 +361,6 @@ def _persistent_client(path: str) -> Any:
         # chromadb caches a half-started system for a path whose open failed (e.g. while the
         # folder was read-only) and fails once more on it before dropping it: try once again.
         return chromadb.PersistentClient(path=path, settings=settings)
-
-
-def _query_args(vector: list[float], n: int) -> dict[str, Any]:
-    return {"query_embeddings": [vector], "n_results": n, "include": ["distances"]}
 
 
 def _verify(collection: Any, expected: int, dimension: Any) -> None:

@@ -4,7 +4,9 @@ Layout under the index folder::
 
     CURRENT                      name of the generation in use (replaced atomically)
     .build.lock                  serialises builds across processes (POSIX flock)
-    generations/<id>/chroma/     the vector store (written by ``index.py``)
+    generations/<id>/chroma/     the vector store of record (written by ``index.py``)
+    generations/<id>/vectors.npy the same vectors as one float32 matrix, in chunks.json order:
+                                 queries are served from it, so answering never opens Chroma
     generations/<id>/manifest.json, chunks.json, documents.json
 
 ``manifest.json`` is written last: a generation without it is incomplete.
@@ -13,6 +15,8 @@ Layout under the index folder::
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import json
 import os
 import re
@@ -24,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .errors import IndexError_
 from .models import Chunk, Document
 
@@ -32,7 +38,7 @@ try:  # POSIX only; elsewhere concurrent builds from two processes are not seria
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: vectors.npy beside the Chroma store
 _GENERATION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
 
 
@@ -52,6 +58,12 @@ class GenerationFiles:
     manifest: dict[str, Any]
     chunks: list[Chunk]
     documents: list[Document]
+    vectors: np.ndarray  # (len(chunks), dimension) float32, unit rows, in chunks order
+
+
+def vectors_digest(matrix: np.ndarray) -> str:
+    """SHA-256 of the matrix bytes: recorded in the manifest, checked when a generation opens."""
+    return hashlib.sha256(np.ascontiguousarray(matrix, dtype=np.float32).tobytes()).hexdigest()
 
 
 def chunk_hashes(chunks: Sequence[Chunk]) -> dict[str, str]:
@@ -60,7 +72,14 @@ def chunk_hashes(chunks: Sequence[Chunk]) -> dict[str, str]:
 
 
 def new_manifest(
-    name: str, target: Target, *, embedder: str, dimension: int, max_chars: int, embedded: int
+    name: str,
+    target: Target,
+    *,
+    embedder: str,
+    dimension: int,
+    max_chars: int,
+    embedded: int,
+    vectors_sha256: str,
 ) -> dict[str, Any]:
     """The manifest of a generation about to be written for ``target``."""
     return {
@@ -75,6 +94,7 @@ def new_manifest(
         "chunk_count": len(target.chunks),
         "embedded": embedded,
         "chunks": chunk_hashes(target.chunks),
+        "vectors_sha256": vectors_sha256,
     }
 
 
@@ -139,13 +159,24 @@ class IndexLayout:
                 return None
             if manifest.get("chunks") != chunk_hashes(chunks):
                 return None
+            vectors = np.load(path / "vectors.npy", allow_pickle=False)
+            if vectors.dtype != np.float32 or vectors.shape != (
+                len(chunks),
+                manifest.get("dimension"),
+            ):
+                return None
+            if vectors_digest(vectors) != manifest.get("vectors_sha256"):
+                return None
         except (OSError, ValueError, TypeError, AttributeError):  # pydantic errors are ValueErrors
             return None
-        return GenerationFiles(manifest, chunks, documents)
+        return GenerationFiles(manifest, chunks, documents, vectors)
 
     def write_files(self, name: str, files: GenerationFiles) -> None:
         """Write the JSON files of a generation; the manifest last, as its completion mark."""
         path = self.generation_dir(name)
+        buffer = io.BytesIO()
+        np.save(buffer, np.ascontiguousarray(files.vectors, dtype=np.float32), allow_pickle=False)
+        atomic_write_bytes(path / "vectors.npy", buffer.getvalue())
         write_json(path / "chunks.json", [c.model_dump(mode="json") for c in files.chunks])
         write_json(path / "documents.json", [d.model_dump(mode="json") for d in files.documents])
         write_json(path / "manifest.json", files.manifest)
@@ -200,10 +231,15 @@ def write_json(path: Path, data: Any) -> None:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write via a temp file and os.replace, so readers see the old or the new file, never half."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """``atomic_write`` for bytes."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with open(tmp, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -217,9 +253,11 @@ __all__ = [
     "IndexLayout",
     "Target",
     "atomic_write",
+    "atomic_write_bytes",
     "chunk_hashes",
     "manifest_matches",
     "new_manifest",
     "read_json",
+    "vectors_digest",
     "write_json",
 ]

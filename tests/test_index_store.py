@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from prodai_assistant.chunking import chunk_documents
@@ -19,6 +20,7 @@ from prodai_assistant.index_store import (
     atomic_write,
     manifest_matches,
     new_manifest,
+    vectors_digest,
 )
 
 MINI = Path(__file__).parent / "fixtures" / "mini_corpus"
@@ -35,15 +37,31 @@ def layout(tmp_path: Path) -> IndexLayout:
     return IndexLayout(tmp_path / "index")
 
 
+def vectors(target: Target) -> np.ndarray:
+    """Unit rows, one per chunk: stand-ins for embeddings."""
+    matrix = np.eye(len(target.chunks), 8, dtype=np.float32)
+    matrix[:, 0] += 1.0
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
 def manifest(target: Target, name: str = "g1", **update: Any) -> dict[str, Any]:
-    made = new_manifest(name, target, embedder="fake", dimension=8, max_chars=1500, embedded=3)
+    made = new_manifest(
+        name,
+        target,
+        embedder="fake",
+        dimension=8,
+        max_chars=1500,
+        embedded=3,
+        vectors_sha256=vectors_digest(vectors(target)),
+    )
     return {**made, **update}
 
 
 def written(layout: IndexLayout, target: Target, **update: Any) -> str:
-    """A generation with complete JSON files; returns its name."""
+    """A generation with complete files; returns its name."""
     name, _ = layout.create_generation()
-    files = GenerationFiles(manifest(target, name, **update), target.chunks, target.documents)
+    made = manifest(target, name, **update)
+    files = GenerationFiles(made, target.chunks, target.documents, vectors(target))
     layout.write_files(name, files)
     return name
 
@@ -93,7 +111,32 @@ def test_generation_files_round_trip(layout: IndexLayout, target: Target) -> Non
     assert files is not None
     assert (files.chunks, files.documents) == (target.chunks, target.documents)
     assert files.manifest["schema"] == SCHEMA_VERSION and files.manifest["generation"] == name
+    assert np.array_equal(files.vectors, vectors(target)) and files.vectors.dtype == np.float32
     assert layout.has_complete_generation()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["flipped", "truncated", "missing", "wrong-shape", "pickled"],
+)
+def test_a_generation_with_damaged_vectors_is_unreadable(
+    layout: IndexLayout, target: Target, damage: str
+) -> None:
+    name = written(layout, target)
+    path = layout.generation_dir(name) / "vectors.npy"
+    data = bytearray(path.read_bytes())
+    if damage == "flipped":  # one weight changed: only the manifest's hash notices
+        data[-3] ^= 0x40
+        path.write_bytes(bytes(data))
+    elif damage == "truncated":
+        path.write_bytes(bytes(data[: len(data) // 2]))
+    elif damage == "missing":
+        path.unlink()
+    elif damage == "wrong-shape":
+        np.save(path, vectors(target)[:-1])
+    else:
+        np.save(path, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    assert layout.read_generation(name) is None
 
 
 @pytest.mark.parametrize(
