@@ -149,6 +149,7 @@ def browser(log: Path, data_root: Path) -> dict[str, Any]:
         "--basetemp", str(data_root / "pytest"), "tests/test_browser_e2e.py",
     ]  # fmt: skip
     env = child_env(data_root / "unused", data_root / "unused-cache")
+    data_root.mkdir(parents=True, exist_ok=True)  # pytest makes --basetemp but not its parent
     started = time.perf_counter()
     with subprocess.Popen(
         command,

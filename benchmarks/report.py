@@ -213,7 +213,7 @@ def index_rows(f: Figures) -> list[tuple[str, str, str, str]]:
 
 def browser_rows(f: Figures) -> list[tuple[str, str, str, str]]:
     got, source = f.browser, f.browser_source
-    status = "" if got.get("passed", True) else "; the test FAILED, see its log"
+    failed = "" if got.get("passed", True) else "; the test FAILED, see its log"
     notes = {
         "cold": "index build and one-time ONNX export included (the test's data dir has no cache)",
         "restart": "second `streamlit run` on the same data dir",
@@ -221,8 +221,12 @@ def browser_rows(f: Figures) -> list[tuple[str, str, str, str]]:
     }
     rows = []
     for label, key in zip(ROWS[18:21], ("cold", "restart", "follow_up"), strict=True):
-        value = f"{got[key]:.1f} s" if key in got else NOT_MEASURED
-        note = f"{notes[key]}; {source}{status}" if key in got else "run with --browser"
+        if key in got:
+            value, note = f"{got[key]:.1f} s", f"{notes[key]}; {source}{failed}"
+        elif source:
+            value, note = NOT_MEASURED, f"the browser test printed no such figure; {source}{failed}"
+        else:
+            value, note = NOT_MEASURED, "run with --browser (or --browser-log FILE)"
         rows.append((label, value, "", note))
     return rows
 

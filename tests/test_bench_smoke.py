@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,8 +21,8 @@ TIMEOUT_S = 900  # the quick run takes about 1.5 min on a quiet 2-core machine
 
 
 @functools.cache
-def bench_rows() -> tuple[str, ...]:
-    """The row labels the benchmark promises (benchmarks/report.py ROWS).
+def bench_module(name: str) -> Any:
+    """A module of benchmarks/ (report, cold, ...), loaded under the name ``bench_<name>``.
 
     The benchmark's sibling modules (cold, compare, warm) are imported for it and then
     forgotten, so their plain names cannot shadow anything else in the test session.
@@ -29,17 +30,22 @@ def bench_rows() -> tuple[str, ...]:
     before = set(sys.modules)
     sys.path.insert(0, str(BENCH))
     try:
-        spec = importlib.util.spec_from_file_location("bench_report", BENCH / "report.py")
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
-        sys.modules["bench_report"] = module  # dataclasses look their module up there
+        sys.modules[f"bench_{name}"] = module  # dataclasses look their module up there
         spec.loader.exec_module(module)
     finally:
         sys.path.remove(str(BENCH))
-        for name in ("bench_report", "cold", "compare", "warm"):
-            if name not in before:
-                sys.modules.pop(name, None)
-    return tuple(module.ROWS)
+        for added in (f"bench_{name}", "cold", "compare", "warm"):
+            if added not in before:
+                sys.modules.pop(added, None)
+    return module
+
+
+def bench_rows() -> tuple[str, ...]:
+    """The row labels the benchmark promises (benchmarks/report.py ROWS)."""
+    return tuple(bench_module("report").ROWS)
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +115,15 @@ def test_header_names_the_machine_and_load(quick_run: str) -> None:
     assert "CPUs (nproc)" in quick_run
     assert re.search(r"Load average \(1 min\): [\d.]+ at the start, [\d.]+ at the end", quick_run)
     assert "Command: `python benchmarks/bench.py --quick --no-write`" in quick_run
+
+
+def test_browser_figures_are_read_from_the_pytest_output() -> None:
+    output = """
+streamlit run -> first answer with citation: 21.9 s (cold data dir)
+warm follow-up answer: 1.4 s
+streamlit run -> first answer, index already built: 7.1 s
+4 passed in 66.47s (0:01:06)
+"""
+    parsed = bench_module("cold").parse_browser(output)
+    assert parsed == {"cold": 21.9, "restart": 7.1, "follow_up": 1.4}
+    assert bench_module("cold").parse_browser("4 errors in 3.24s") == {}
