@@ -1,282 +1,148 @@
-"""Figures on this machine: warm latency of retrieval, ask and classify; index build against raw
-MiniLM encoding of the same chunks; no-op re-index; cold start; peak memory; and a plain
-LangChain baseline side by side (recall@5, MRR@5, latency, ratios; see compare.py).
+"""Figures on this machine, in one run: cold `prodai ask` (imports, model load, first answer)
+against the bare ONNX floor; its peak memory; warm ask, retrieval and classify; index build
+and no-op re-index; the ONNX and sentence-transformers paths side by side; the browser's first
+answer; and a plain LangChain baseline (recall@5, MRR@5, latency; see compare.py).
 
-Usage: python benchmarks/bench.py [--quick] [--rounds N] [--threads N] [--output FILE]
+Usage: python benchmarks/bench.py [--quick] [--no-write] [--output FILE] [--browser]
+                                  [--browser-log FILE] [--cold-starts N] [--rounds N]
 
 Everything runs in a temporary data directory on the built-in corpus (or PRODAI_CORPUS_DIR);
-the user's own index is never touched. Prints markdown tables (the content of RESULTS.md).
+the user's own index is never touched. Prints one markdown table (and the baseline's) and
+writes them to benchmarks/RESULTS.md unless --no-write.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import shlex
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["PRODAI_AUDIT__ENABLED"] = "false"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from prodai_assistant import Assistant, Settings  # noqa: E402
+import cold  # noqa: E402
+import compare  # noqa: E402
+import report  # noqa: E402
+import warm  # noqa: E402
+
 from prodai_assistant.chunking import chunk_documents  # noqa: E402
 from prodai_assistant.corpus import load_corpus  # noqa: E402
-from prodai_assistant.embeddings import MiniLMEmbedder  # noqa: E402
-from prodai_assistant.errors import InputError  # noqa: E402
-from prodai_assistant.index import VectorIndex  # noqa: E402
-from prodai_assistant.retrieval import Retriever  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import compare  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 QA = REPO / "evals" / "qa.jsonl"
-Row = tuple[str, str, str, str]  # measure, median, p95, notes
-
-CFO = "How should I explain Production AI to the CFO?"
-# A mix of intents, a follow-up and refusals, like a real session.
-QUESTIONS: list[tuple[str, list[dict[str, str]]]] = [
-    ("What is Production AI?", []),
-    ("What are the four hallmarks of Production AI?", []),
-    ("What is the punchy version of the definition?", []),
-    (CFO, []),
-    ("And what about the CTO?", [{"role": "user", "content": CFO}]),
-    ("What is the difference between a pilot and Production AI?", []),
-    ("What is the bottom line test?", []),
-    ("What are the maturity levels?", []),
-    ("How many AI pilots reach production?", []),
-    ("What is xOps?", []),
-    ("What's the weather in Paris?", []),
-    ("What is the ROI of Pythian's consulting services in 2019?", []),
-]
-COLD_START = """
-import time
-started = time.perf_counter()
-from prodai_assistant import Assistant, Settings
-assistant = Assistant.from_settings(Settings(data_dir={data_dir!r}))
-assistant.ask("What is Production AI?")
-print(time.perf_counter() - started)
-print(open("/proc/self/status").read())  # VmHWM: this process's own peak memory
-"""
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+BROWSER_LOG = REPO / "artifacts" / "browser-e2e.log"
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100)."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
+@dataclass(frozen=True)
+class Plan:
+    """How many times each measure runs, and the seconds each may take (after one pass)."""
+
+    cold_starts: int
+    embed_rounds: int
+    builds: int
+    noops: int
+    ask_rounds: int
+    classify_rounds: int
+    compare_rounds: int
+    budget_s: dict[str, float]
+
+    @classmethod
+    def make(cls, quick: bool, cold_starts: int, rounds: int) -> Plan:
+        if quick:
+            return cls(1, 1, 1, 2, 1, 1, 1, dict.fromkeys(report.BUDGETS, 1.0))
+        return cls(
+            max(5, cold_starts),
+            3,
+            3,
+            5,
+            rounds,
+            max(1, rounds // 5),
+            max(1, rounds // 3),
+            dict(report.BUDGETS),
+        )
 
 
-def timed(action: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
+def measure(tmp: Path, plan: Plan, browser_log: Path | None, run_browser: bool) -> report.Figures:
+    """Every figure, in one run: the fresh processes first, while this one is still small."""
+    cache, served = tmp / "onnx-cache", tmp / "served"
+    export = cold.export_onnx(cache, cold.child_env(tmp / "export-data", cache))
+    envs = {name: cold.child_env(served, cache, name) for name in warm.BACKENDS}
+    first_index = cold.prodai_index(envs["onnx"])
+    series = cold.cold_series(envs, cold.floor_args(cache), plan.cold_starts)
+    figures = report.Figures(export=export, first_index=first_index, cold_runs=series)
+    embedders = {
+        name: warm.loaded_embedder(warm.settings_for(tmp / f"load-{name}", cache, name))
+        for name in warm.BACKENDS
+    }
+    questions = [item.question for item in compare.gold_items(QA)]
+    figures.embed_ms = warm.query_embedding_ms(
+        embedders, questions, plan.embed_rounds, plan.budget_s["embed"]
+    )
+    chunks = chunk_documents(load_corpus(warm.settings_for(tmp, cache).corpus_dir))
+    figures.chunks = len(chunks)
+    builds = warm.index_builds(embedders, chunks, tmp, cache, plan.builds, plan.budget_s["build"])
+    figures.builds = builds
+    assert builds.index is not None and builds.baseline is not None
+    figures.noop_s = warm.noop_reindex_s(builds.index, plan.noops)
+    assistant = warm.warm_assistant(builds.index)
+    figures.ask_ms = warm.ask_ms(assistant, plan.ask_rounds, plan.budget_s["ask"])
+    figures.classify_ms = warm.classify_ms(
+        assistant, plan.classify_rounds, plan.budget_s["classify"]
+    )
+    figures.runs = compare.compare(
+        assistant, builds.baseline, QA, plan.compare_rounds, plan.budget_s["compare"]
+    )
+    figures.self_rss = compare.peak_rss_mib()
+    builds.index.close()
+    if run_browser:
+        figures.browser = cold.browser(BROWSER_LOG, tmp / "browser")
+        log = BROWSER_LOG.relative_to(REPO)
+        figures.browser_source = f"this run (`pytest -s tests/test_browser_e2e.py`, log {log})"
+    elif browser_log is not None and browser_log.is_file():
+        figures.browser = cold.parse_browser(browser_log.read_text(encoding="utf-8"))
+        stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(browser_log.stat().st_mtime))
+        figures.browser_source = f"read from {browser_log} (written {stamp}), not this run"
+    return figures
 
 
-def measure(
-    data_dir: Path, rounds: int, cold_starts: int
-) -> tuple[list[Row], list[compare.RunResult]]:
-    """Every figure, in one run; returns the speed rows and the baseline comparison."""
-    settings = Settings(data_dir=data_dir)
-    embedder = MiniLMEmbedder(settings.embedding)
-    load_s = timed(lambda: embedder.embed_query("warm up"))
-    chunks = chunk_documents(load_corpus(settings.corpus_dir))
-    builds, raws, theirs, index, baseline = [], [], [], None, None
-    for n in range(3):  # interleaved, so load changes on a shared machine hit all three alike
-        raws.append(compare.raw_encode_s(embedder, chunks))
-        if index is not None:
-            index.close()
-        index = VectorIndex(Settings(data_dir=data_dir / f"build-{n}"), embedder)
-        builds.append(timed(index.build))
-        baseline = compare.LangChainBaseline(chunks, embedder, data_dir / f"baseline-{n}")
-        theirs.append(baseline.build_s)
-    assert index is not None and baseline is not None
-    settings = index.settings
-    noops = [timed(lambda: VectorIndex(settings, embedder).build()) for _ in range(5)]
-    retriever = Retriever(index, embedder)
-    assistant = Assistant(settings, index=index, retriever=retriever, embedder=embedder)
-    for question, history in QUESTIONS:  # warm every cache once
-        assistant.ask(question, history=history)
-    asks = [
-        timed(lambda q=q, h=h: assistant.ask(q, history=h)) * 1000
-        for _ in range(rounds)
-        for q, h in QUESTIONS
-    ]
-    descriptions = classification_texts()
-    assistant.classify(descriptions[0])  # builds the classifier and embeds its prototypes
-    classifies = [
-        timed(lambda d=d: classify_or_refuse(assistant, d)) * 1000
-        for _ in range(max(1, rounds // 3))
-        for d in descriptions
-    ]
-    runs = compare.compare(assistant, baseline, QA, max(1, rounds // 2))
-    self_rss = compare.peak_rss_mib()
-    cold_runs = [cold_start(settings.data_dir) for _ in range(cold_starts)]
-    colds, child_rss = [c[0] for c in cold_runs], max(c[1] for c in cold_runs)
-    index.close()
-    hybrid = runs[0]
-    build_s, raw_s, their_s = (statistics.median(x) for x in (builds, raws, theirs))
-    rows: list[Row] = [
-        ms_row(
-            "Warm retrieval (`Retriever.search`)", hybrid.latencies_ms, "eval gold questions, top 5"
-        ),
-        ms_row("Warm `ask`", asks, f"{len(asks)} asks; target p95 <= 50 ms"),
-        ms_row(
-            "Warm `classify`", classifies, f"{len(classifies)} descriptions; target p95 <= 100 ms"
-        ),
-        (
-            "Index build, empty data dir",
-            f"{build_s:.2f} s",
-            f"{max(builds):.2f} s",
-            f"median of 3; {len(chunks)} chunks, {len(chunks) / build_s:.1f} chunks/s",
-        ),
-        (
-            "Raw MiniLM `encode` of the same chunk texts",
-            f"{raw_s:.2f} s",
-            f"{max(raws):.2f} s",
-            f"median of 3; {len(chunks) / raw_s:.1f} chunks/s (the physical floor)",
-        ),
-        (
-            "Index build / raw encode",
-            f"{build_s / raw_s:.2f}x",
-            "",
-            f"medians; indexing throughput is {raw_s / build_s:.0%} of raw encoding",
-        ),
-        (
-            "Re-index, nothing changed",
-            f"{statistics.median(noops):.2f} s",
-            f"{max(noops):.2f} s",
-            "median of 5; 0 chunks embedded; target < 2 s",
-        ),
-        (
-            "Cold start to first answer",
-            f"{statistics.median(colds):.2f} s",
-            f"{max(colds):.2f} s",
-            f"new process, index on disk; {len(colds)} run(s), max shown as p95",
-        ),
-        ("Embedding model load", f"{load_s:.2f} s", "", "MiniLM, first query"),
-        (
-            "Peak memory, cold start to first answer",
-            f"{child_rss:.0f} MiB",
-            "",
-            "VmHWM of the new process",
-        ),
-        ("Peak memory, this benchmark process", f"{self_rss:.0f} MiB", "", "everything loaded"),
-        (
-            "LangChain baseline: Chroma.from_documents",
-            f"{their_s:.2f} s",
-            f"{max(theirs):.2f} s",
-            f"median of 3; same chunks and embedder; ours / theirs = {build_s / their_s:.2f}x",
-        ),
-    ]
-    return rows, runs
-
-
-def classify_or_refuse(assistant: Assistant, description: str) -> None:
-    """The dev set holds junk on purpose; refusing it is part of the measured work."""
-    with contextlib.suppress(InputError):
-        assistant.classify(description)
-
-
-def ms_row(name: str, values: list[float], note: str) -> Row:
-    return (name, f"{statistics.median(values):.1f} ms", f"{percentile(values, 95):.1f} ms", note)
-
-
-def classification_texts() -> list[str]:
-    """The classifier's dev and holdout descriptions, the realistic mix of lengths."""
-    texts = []
-    for name in ("classification.jsonl", "classification_holdout.jsonl"):
-        path = REPO / "evals" / name
-        if path.is_file():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    texts.append(json.loads(line)["description"])
-    return [t for t in texts if t.strip()]
-
-
-def cold_start(data_dir: Path) -> tuple[float, float]:
-    """Seconds from a fresh interpreter to the first answer, and that process's peak MiB."""
-    code = COLD_START.format(data_dir=str(data_dir))
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    # ru_maxrss of a child counts the parent's pages it was forked from; VmHWM does not.
-    peak = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("VmHWM:")]
-    return seconds, int(peak[0]) / 1024 if peak else float("nan")
-
-
-def render(
-    rows: list[Row], runs: list[compare.RunResult], loads: tuple[float, float], command: str
-) -> str:
-    import torch
-
-    info = compare.machine()
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} on {info['cpu']}, {info['nproc']} CPUs "
-        f"(nproc), {info['system']}, Python {info['python']}, torch {torch.__version__} with "
-        f"{torch.get_num_threads()} intra-op threads.",
-        f"Load average (1 min) {loads[0]:.1f} at the start and {loads[1]:.1f} at the end: "
-        "compare figures only within one run.",
-        "",
-        f"Command: `{command}`",
-        "",
-        "## Speed",
-        "",
-        "| Measure | Median | p95 / max | Notes |",
-        "|---|---|---|---|",
-    ]
-    lines += [f"| {name} | {median} | {p95} | {note} |" for name, median, p95, note in rows]
-    lines += [
-        "",
-        "## Against a plain LangChain RAG",
-        "",
-        "Baseline: langchain-chroma `Chroma.from_documents` over our chunks (chunk text, chunk id "
-        "in metadata) with the same MiniLM embeddings, `similarity_search` on the raw question "
-        "(LangChain's default k=4; k=5 shown for a like-for-like recall@5). Ratios are ours over "
-        "the k=4 baseline. Latency includes embedding the question; the full `ask` row also "
-        "routes, rewrites follow-ups and composes the cited answer.",
-        "",
-        *compare.comparison_table(runs, len(compare.gold_items(QA))),
-    ]
-    return "\n".join(lines)
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="each measure once: a smoke test")
+    parser.add_argument("--rounds", type=int, default=10, help="rounds of the question set")
+    parser.add_argument("--cold-starts", type=int, default=5, help="cold runs (at least 5)")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the tables")
+    parser.add_argument("--no-write", action="store_true", help="print only, write no file")
+    parser.add_argument(
+        "--browser", action="store_true", help="run tests/test_browser_e2e.py and report it"
+    )
+    parser.add_argument(
+        "--browser-log", type=Path, help="parse a saved `pytest -s` output of the browser test"
+    )
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one round of questions")
-    parser.add_argument("--rounds", type=int, default=10, help="rounds of the question set")
-    parser.add_argument("--output", type=Path, help="also write the tables to this file")
-    parser.add_argument("--cold-starts", type=int, default=3, help="cold-start runs")
-    parser.add_argument(
-        "--threads", type=int, help="torch intra-op threads (default: torch's own choice)"
-    )
-    args = parser.parse_args(argv)
-    if args.threads:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    rounds = 1 if args.quick else max(1, args.rounds)
+    args = parse_args(argv)
+    plan = Plan.make(args.quick, args.cold_starts, max(1, args.rounds))
     command = shlex.join(
         ["python", "benchmarks/bench.py", *(argv if argv is not None else sys.argv[1:])]
     )
-    before = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="prodai-bench-") as tmp:
-        rows, runs = measure(Path(tmp), rounds, 1 if args.quick else args.cold_starts)
-    table = render(rows, runs, (before, os.getloadavg()[0]), command)
-    print(table)
-    if args.output:
-        args.output.write_text(table + "\n", encoding="utf-8")
+    started = time.time()
+    with report.LoadSampler() as loads, tempfile.TemporaryDirectory(prefix="prodai-bench-") as tmp:
+        figures = measure(Path(tmp), plan, args.browser_log, args.browser)
+    text = report.render(figures, loads, command, started, quick=args.quick)
+    print(text)
+    if not args.no_write:
+        args.output.write_text(text + "\n", encoding="utf-8")
     return 0
 
 

@@ -1,10 +1,10 @@
 """Side by side with a plain LangChain RAG, plus the figures bench.py adds around it.
 
 The baseline is what a team would write in ten lines: langchain-chroma's ``Chroma`` vector
-store, the same MiniLM embeddings (our ``MiniLMEmbedder`` is a LangChain ``Embeddings``), dense
-top-4 similarity search on the raw question. It stores our chunks (same boundaries, the chunk
-text only) with the chunk id in each document's metadata, so its hits map onto the eval set's
-gold chunk ids and any difference comes from retrieval, not from chunking.
+store, the same MiniLM embeddings (our embedders have LangChain's ``embed_documents`` and
+``embed_query``), dense top-4 similarity search on the raw question. It stores our chunks (same
+boundaries, the chunk text only) with the chunk id in each document's metadata, so its hits map
+onto the eval set's gold chunk ids and any difference comes from retrieval, not from chunking.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from prodai_assistant import Assistant
-from prodai_assistant.embeddings import MiniLMEmbedder
+from prodai_assistant.embeddings import Embedder
 from prodai_assistant.index import embedding_text
 from prodai_assistant.models import Chunk
 from prodai_assistant.retrieval import Retriever
@@ -99,13 +99,17 @@ class RunResult:
 
 
 def evaluate(
-    searches: dict[str, Callable[[GoldItem], list[str]]], items: Sequence[GoldItem], rounds: int
+    searches: dict[str, Callable[[GoldItem], list[str]]],
+    items: Sequence[GoldItem],
+    rounds: int,
+    budget_s: float = float("inf"),
 ) -> list[RunResult]:
     """Recall@5 and MRR@5 from the first round; latency over every round, after a warm-up.
 
     The retrievers take turns on each question, so a shared machine's changing load falls on
-    all of them alike.
+    all of them alike. No round starts after ``budget_s`` seconds (the first always runs).
     """
+    deadline = time.monotonic() + budget_s
     for search in searches.values():
         search(items[0])
     scores: dict[str, list[tuple[float, float]]] = {name: [] for name in searches}
@@ -117,6 +121,8 @@ def evaluate(
                 latencies[name].append(ms)
                 if round_no == 0:
                     scores[name].append(rank_scores(ranked, item.gold))
+        if time.monotonic() > deadline:
+            break
     return [
         RunResult(
             name,
@@ -131,7 +137,7 @@ def evaluate(
 class LangChainBaseline:
     """langchain-chroma's Chroma over our chunks with the same embedder: dense top-k only."""
 
-    def __init__(self, chunks: Sequence[Chunk], embedder: MiniLMEmbedder, folder: Path) -> None:
+    def __init__(self, chunks: Sequence[Chunk], embedder: Embedder, folder: Path) -> None:
         try:
             from chromadb.config import Settings as ChromaSettings
             from langchain_chroma import Chroma
@@ -147,7 +153,7 @@ class LangChainBaseline:
         started = time.perf_counter()
         self.store = Chroma.from_documents(
             documents,
-            embedder,
+            cast(Any, embedder),  # LangChain calls only embed_documents and embed_query
             collection_name="baseline",
             persist_directory=str(folder),
             client_settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True),
@@ -159,7 +165,11 @@ class LangChainBaseline:
 
 
 def compare(
-    assistant: Assistant, baseline: LangChainBaseline, qa_path: Path, rounds: int
+    assistant: Assistant,
+    baseline: LangChainBaseline,
+    qa_path: Path,
+    rounds: int,
+    budget_s: float = float("inf"),
 ) -> list[RunResult]:
     """Ours (hybrid retrieval; the full ask pipeline) against the baseline at k=4 and k=5."""
     retriever: Retriever = assistant.retriever
@@ -171,15 +181,16 @@ def compare(
         f"LangChain Chroma, k={BASELINE_K}": lambda i: baseline.search(i.question),
         f"LangChain Chroma, k={K}": lambda i: baseline.search(i.question, k=K),
     }
-    return evaluate(searches, gold_items(qa_path), rounds)
+    return evaluate(searches, gold_items(qa_path), rounds, budget_s)
 
 
 def ids(scored: Sequence[Any]) -> list[str]:
     return [s.chunk.chunk_id for s in scored]
 
 
-def raw_encode_s(embedder: MiniLMEmbedder, chunks: Sequence[Chunk]) -> float:
-    """Seconds for MiniLM to encode exactly the texts the index embeds: the physical floor."""
+def raw_encode_s(embedder: Embedder, chunks: Sequence[Chunk]) -> float:
+    """Seconds for the embedder to encode exactly the texts the index embeds (model loaded):
+    the floor an index build cannot beat."""
     texts = [embedding_text(c) for c in chunks]
     started = time.perf_counter()
     embedder.embed_documents(texts)
