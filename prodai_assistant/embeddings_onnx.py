@@ -309,7 +309,8 @@ class OnnxEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         """A (len(texts), 384) float32 matrix of unit vectors."""
         single = self.settings.threads or 1
-        threads = single if len(texts) == 1 else max(single, self.settings.batch_threads)
+        # a query or a description's clauses stay on one thread; index builds use the rest
+        threads = single if len(texts) <= 2 * BATCH else max(single, self.settings.batch_threads)
         session = self._session(threads)
         out: list[np.ndarray] = []
         # sort by length so each batch pads little; restore the order afterwards

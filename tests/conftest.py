@@ -54,5 +54,14 @@ def _model_cache(factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def minilm(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The real ONNX MiniLM embedder, loaded once for the session (shared export cache)."""
+    from prodai_assistant.config import EmbeddingSettings
+    from prodai_assistant.embeddings_onnx import OnnxEmbedder
+
+    return OnnxEmbedder(EmbeddingSettings(), cache_dir=_model_cache(tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS_DIR

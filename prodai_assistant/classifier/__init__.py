@@ -1,12 +1,13 @@
-"""Is this AI project Production AI or a demo? A deterministic, evidence-quoting classifier.
+"""Is this AI project Production AI or a demo? A learned, calibrated, evidence-quoting classifier.
 
-Pipeline: gate (empty, junk, off-topic, no AI component) -> sentences and clauses ->
-signals (lexicon cues plus similarity to plain-language prototypes, read through negation and
-modality scope) -> weakest-link rules per criterion -> scorecard with citations.
+Pipeline: definitional checks (empty, binary, too short) -> clauses -> the learned reading
+(MiniLM clause vectors; per clause and criterion: asserted, negated, planned, hedged, claimed
+or silent; a calibrated verdict for the whole) -> the verdict policy (policy.py) -> scorecard.
+The model is trained from ``banks/descriptions`` by
+``python -m prodai_assistant.learning.train classifier``.
 """
 
 from .engine import Classifier
-from .gate import looks_like_project_description
 from .rubric import CRITERIA, CRITERION_KEYS, MATURITY_NAMES, CriterionKey, CriterionSpec
 
 __all__ = [
@@ -16,5 +17,4 @@ __all__ = [
     "Classifier",
     "CriterionKey",
     "CriterionSpec",
-    "looks_like_project_description",
 ]

@@ -1,9 +1,10 @@
-"""The Classifier: gate, sentence split, signals, weakest-link rules, report."""
+"""The Classifier: input checks, the learned reading, the verdict policy, the scorecard."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from ..config import ClassifierSettings
 from ..embeddings import Embedder
@@ -11,28 +12,12 @@ from ..errors import InputError
 from ..models import Assessment, Chunk
 from ..text import tokenize
 from . import report, stakeholders
-from .gate import GateResult, ai_component, basic_check, check
-from .rubric import MATURITY_NAMES
-from .rules import judge
-from .scope import sentence_units
-from .semantic import PrototypeMatcher, SentenceScores
-from .signals import Signal, add_semantic, detect, needs_similarity
+from .gate import GateKind, basic_check
+from .model import ClassifierModel
+from .policy import MATURITY_NAMES, decide
 from .wording import ASK_FOR, ASK_FOR_AI, NEEDED_STEPS, NOT_ASSESSABLE
 
-_GATE_CONFIDENCE = {
-    "empty": 0.99,
-    "binary": 0.97,
-    "too_short": 0.95,
-    "question": 0.85,
-    "irrelevant": 0.85,
-    "no_ai": 0.8,
-}
-_NON_AI_HINTS: tuple[tuple[str, str], ...] = (
-    (r"\brules?\b|decision table", "a rules engine or a set of hand-written rules"),
-    (r"\bRPA\b|uipath|blue prism|automation anywhere|\bbots?\b", "robotic process automation"),
-    (r"migrat|s/4hana|upgrade", "a system migration or upgrade"),
-    (r"dashboard|power bi|tableau|looker|report", "a dashboard or reporting project"),
-)
+_GATE_CONFIDENCE: dict[GateKind, float] = {"empty": 0.99, "binary": 0.97, "too_short": 0.95}
 
 
 class Classifier:
@@ -42,17 +27,21 @@ class Classifier:
         self,
         chunks: Mapping[str, Chunk],
         *,
-        embedder: Embedder | None = None,
+        embedder: Embedder,
         settings: ClassifierSettings | None = None,
+        model: ClassifierModel | None = None,
     ) -> None:
         self.chunks: dict[str, Chunk] = dict(chunks)
         self.settings = settings or ClassifierSettings()
-        self._matcher = PrototypeMatcher(embedder) if embedder is not None else None
+        self.embedder = embedder
+        self.model = model or ClassifierModel.load()
 
     def warm(self) -> None:
-        """Embed the signal prototypes now, so the first description is as fast as the rest."""
-        if self._matcher is not None:
-            self._matcher.warm()
+        """Load the embedder now, so the first description is as fast as the rest."""
+        self._embed(["warm up"])
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.embedder.embed_documents(list(texts)), dtype=np.float32)
 
     def classify(self, description: str) -> Assessment:
         """Assess one description; raises InputError when it is longer than the limit."""
@@ -67,78 +56,51 @@ class Classifier:
             )
         kind = basic_check(description, self.settings.min_words)
         if kind != "ok":
-            return _not_assessable(GateResult(kind), description)
-        sentences = sentence_units(description)
-        lexical = detect(description, sentences)
-        # Embed (in one batch) only what the lexicon could not settle: every sentence when no
-        # AI term was found, else the sentences without a strong cue.
-        lexical_ai = bool(ai_component(description))
-        wanted = (
-            needs_similarity(lexical, len(sentences)) if lexical_ai else list(range(len(sentences)))
-        )
-        scores = self._scores([sentences[i].text for i in wanted])
-        similarity = None if scores is None or lexical_ai else scores.ai
-        gate = check(
-            description, self.settings.min_words, ai_similarity=similarity, signals=len(lexical)
-        )
-        if not gate.assessable:
-            return _not_assessable(gate, description)
-        if scores is not None:
-            by_index = dict(zip(wanted, scores.best, strict=True))
-            lexical = add_semantic(description, sentences, lexical, by_index)
-        return self._assess(description, lexical)
-
-    def _scores(self, sentences: list[str]) -> SentenceScores | None:
-        if self._matcher is None or not sentences:
-            return None
-        return self._matcher.score(sentences)
-
-    def _assess(self, description: str, signals: list[Signal]) -> Assessment:
-        judgement = judge(signals)
-        gaps, steps = report.gaps_and_steps(judgement)
-        by_key = {key: report.gap_text(key, judgement) for key in report.ordered_gaps(judgement)}
+            return _not_assessable(kind, description)
+        reading = self.model.read(description, self._embed)
+        decision = decide(reading)
+        if decision.verdict == "not_assessable":
+            return _not_assessable("no_ai", description, confidence=decision.confidence)
+        gaps, steps = report.gaps_and_steps(decision, reading.spans)
+        by_key = {
+            key: report.gap_text(key, decision, reading.spans)
+            for key in report.ordered_gaps(decision)
+        }
         return Assessment(
-            verdict=judgement.verdict,
-            reason=report.reason(judgement, gaps),
-            confidence=judgement.confidence,
-            maturity_level=judgement.maturity,
-            maturity_name=MATURITY_NAMES[judgement.maturity],
-            criteria=report.criteria(judgement, self.chunks),
+            verdict=decision.verdict,
+            reason=report.reason(decision, gaps),
+            confidence=decision.confidence,
+            maturity_level=decision.maturity,
+            maturity_name=MATURITY_NAMES[decision.maturity],
+            criteria=report.criteria(decision, reading.spans, self.chunks),
             gaps=gaps,
             next_steps=steps,
-            stakeholder_notes=stakeholders.notes(judgement, by_key, self.chunks),
+            stakeholder_notes=stakeholders.notes(decision, by_key, self.chunks),
             description_chars=len(description),
         )
 
 
-def _not_assessable(gate: GateResult, description: str) -> Assessment:
+def _not_assessable(kind: str, description: str, *, confidence: float | None = None) -> Assessment:
     """A clear reason, and what is needed to make the text assessable."""
-    if gate.kind == "no_ai":
-        lead = NOT_ASSESSABLE["no_ai"].format(hint=_non_ai_hint(description))
-        ask, gap = ASK_FOR_AI, "No AI component is described."
+    if kind == "no_ai":
+        lead, ask = NOT_ASSESSABLE["no_ai"], ASK_FOR_AI
+        gap = "No AI project is described: no model that learns, predicts or generates."
     else:
-        lead, ask = NOT_ASSESSABLE[gate.kind], ASK_FOR
+        lead, ask = NOT_ASSESSABLE[kind], ASK_FOR
         gap = "No project description to assess."
-        if gate.kind == "too_short":
+        if kind == "too_short":
             count = len(tokenize(description))
             lead = f"{lead[:-1]} ({count} word{'s' if count != 1 else ''})."
     return Assessment(
         verdict="not_assessable",
         reason=f"{lead} {ask}",
-        confidence=_GATE_CONFIDENCE[gate.kind],
+        confidence=confidence if confidence is not None else _GATE_CONFIDENCE[kind],  # type: ignore[index]
         maturity_level=0,
         maturity_name="not assessed",
         gaps=[gap],
-        next_steps=list(NEEDED_STEPS) if gate.kind != "no_ai" else [ASK_FOR_AI],
+        next_steps=list(NEEDED_STEPS) if kind != "no_ai" else [ASK_FOR_AI],
         description_chars=len(description),
     )
-
-
-def _non_ai_hint(description: str) -> str:
-    for pattern, hint in _NON_AI_HINTS:
-        if re.search(pattern, description, re.IGNORECASE):
-            return hint
-    return "a software or data project"
 
 
 __all__ = ["Classifier"]

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 
 from ..models import Chunk
 from ..text import content_words, sentence_spans
+from .policy import Decision
 from .report import lower_first
 from .rubric import CriterionKey
-from .rules import Judgement
 from .wording import NEEDS
 
 AUDIENCE_DOCS: dict[str, str] = {
@@ -32,7 +32,7 @@ _HEADLINES: dict[str, tuple[str, str]] = {  # (production, demo)
         "For the board this is still an experiment, not yet a resilient, value-generating asset.",
     ),
     "cfo": (
-        "For the CFO this is Production AI: its effect recurs and is measured.",
+        "For the CFO this is Production AI: its effect is measured and recurs.",
         "For the CFO this is still a cost without a measured, recurring effect on the P&L.",
     ),
     "cto": (
@@ -80,18 +80,18 @@ def _best(sentences: list[str], words: frozenset[str]) -> str | None:
     return max(scored)[2] if scored else None
 
 
-def _focus(judgement: Judgement, audience: str) -> CriterionKey:
+def _focus(judgement: Decision, audience: str) -> CriterionKey:
     for key in FOCUS[audience]:
         if key in judgement.blockers:
             return key
     for key in FOCUS[audience]:
-        if judgement.statuses[key] == "partial":
+        if judgement.findings[key].status in ("partial", "missing"):
             return key
     return FOCUS[audience][0]
 
 
 def notes(
-    judgement: Judgement, gaps: Mapping[CriterionKey, str], chunks: Mapping[str, Chunk]
+    judgement: Decision, gaps: Mapping[CriterionKey, str], chunks: Mapping[str, Chunk]
 ) -> dict[str, str]:
     """One note per audience key: headline, the gap that matters to them, an idea, a question."""
     result: dict[str, str] = {}
@@ -105,7 +105,7 @@ def notes(
         parts = [_HEADLINES[audience][0 if production else 1]]
         if key in judgement.blockers:
             parts.append(f"The gap that matters most to you: {lower_first(gaps[key])}")
-        elif judgement.statuses[key] == "partial":
+        elif judgement.findings[key].status in ("partial", "missing"):
             parts.append(f"To make it sturdier, show {NEEDS[key]}.")
         parts.append(_best(statements, words) or _FALLBACK_IDEAS[audience])
         question = _best(questions, words)
