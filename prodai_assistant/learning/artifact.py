@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import ModelUnavailableError
 from .heads import SoftmaxHead
 
-ARTIFACT_DIR = Path(__file__).resolve().parent.parent / "artifacts"
+ARTIFACT_DIR = Path(__file__).resolve().parent.parent / "trained"
 
 
 @dataclass(frozen=True)

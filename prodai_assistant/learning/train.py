@@ -1,7 +1,7 @@
 """The one training command: ``python -m prodai_assistant.learning.train classifier|router``.
 
 Deterministic on CPU (a fixed seed for the folds, lbfgs fits), features from the serving
-embedder. Writes ``prodai_assistant/artifacts/<name>.npz`` and its manifest: the bank's data
+embedder. Writes ``prodai_assistant/trained/<name>.npz`` and its manifest: the bank's data
 hash, the seed, held-out metrics and the training time.
 """
 
