@@ -116,6 +116,12 @@ def test_macro_f1_by_hand() -> None:
     assert value == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
 
 
+def test_macro_f1_skips_a_verdict_absent_from_gold_and_predictions() -> None:
+    value, per_class = macro_f1(["demo", "production"], ["demo", "production"])
+    assert value == 1.0  # not_assessable never occurs: it does not pull the mean down
+    assert per_class == {"production": 1.0, "demo": 1.0, "not_assessable": 0.0}
+
+
 def test_score_counts_the_confusion_matrix() -> None:
     items = [
         ClassificationItem(id="a", description="", verdict="not_assessable", category="empty"),

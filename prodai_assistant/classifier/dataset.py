@@ -18,6 +18,7 @@ from typing import get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import InputError
+from ..evaluation.judgment import verdict_f1 as macro_f1  # the one macro-F1
 from ..models import Assessment, CriterionStatus, Verdict
 from .rubric import CRITERION_KEYS, CriterionKey
 
@@ -81,17 +82,6 @@ class Score:
     criteria_agreement: float
     mistakes: list[tuple[str, str, str]] = field(default_factory=list)  # id, gold, predicted
     p95_ms: float = 0.0
-
-
-def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, dict[str, float]]:
-    """Mean F1 over the three verdicts (a class never seen nor predicted scores 0)."""
-    per_class: dict[str, float] = {}
-    for label in VERDICTS:
-        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
-        fp = sum(p == label != g for g, p in zip(gold, predicted, strict=True))
-        fn = sum(g == label != p for g, p in zip(gold, predicted, strict=True))
-        per_class[label] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-    return sum(per_class.values()) / len(per_class), per_class
 
 
 def score(items: Sequence[ClassificationItem], classify: Callable[[str], Assessment]) -> Score:

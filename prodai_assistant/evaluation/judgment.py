@@ -27,6 +27,12 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str
     return sum(scores) / len(scores) if scores else 0.0
 
 
+def verdict_f1(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, dict[str, float]]:
+    """Macro-F1 over the verdicts, and each verdict's own F1 (0.0 for one absent from both)."""
+    per_class = {verdict: macro_f1(gold, predicted, (verdict,)) for verdict in VERDICTS}
+    return macro_f1(gold, predicted, VERDICTS), per_class
+
+
 def expected_calibration_error(
     confidences: Sequence[float], correct: Sequence[bool], bins: int = 10
 ) -> float:
@@ -132,6 +138,7 @@ __all__ = [
     "read_jsonl",
     "recall",
     "score_classifier_files",
+    "verdict_f1",
     "verdict_scores",
 ]
 
