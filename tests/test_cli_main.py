@@ -69,6 +69,16 @@ def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -
     assert listed_commands(out) == COMMANDS
 
 
+def test_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    import prodai_assistant
+
+    assert prodai_assistant.__version__ == version("prodai-assistant")
+    code, out, err = run(capsys, "--version")
+    assert (code, out, err) == (0, f"prodai {prodai_assistant.__version__}\n", "")
+
+
 def test_the_installed_module_entry_point_lists_every_command() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from .. import __version__
 from ..errors import ProdAIError
 from . import audit, classify, core, evaluate
 
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prodai", description="Is our AI real, or just a demo? Offline, cited answers."
     )
+    parser.add_argument("--version", action="version", version=f"prodai {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(subparsers)
