@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from .. import __version__
+from .. import __version__, netguard
 from ..errors import ProdAIError
 from . import audit, classify, core, evaluate
 
@@ -40,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        netguard.install_if_requested()  # PRODAI_OFFLINE_GUARD=1: loopback only, from here on
         return int(args.func(args) or 0)
     except ProdAIError as exc:
         print(f"error: {exc}", file=sys.stderr)
