@@ -3,6 +3,8 @@ answer, the app and the exports."""
 
 from __future__ import annotations
 
+from .models import AUDIENCE_LABELS
+
 # Keyed by str, not Verdict: audit records and CSV rows hand back plain strings.
 VERDICT_LABELS: dict[str, str] = {
     "production": "Production AI",
@@ -16,4 +18,9 @@ def verdict_label(verdict: str) -> str:
     return VERDICT_LABELS.get(verdict, verdict)
 
 
-__all__ = ["VERDICT_LABELS", "verdict_label"]
+def audience_label(key: str) -> str:
+    """'cfo' -> 'CFO'; an unknown key is shown as it is."""
+    return next((label for audience, label in AUDIENCE_LABELS.items() if audience == key), key)
+
+
+__all__ = ["AUDIENCE_LABELS", "VERDICT_LABELS", "audience_label", "verdict_label"]
