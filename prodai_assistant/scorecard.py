@@ -66,7 +66,7 @@ def scorecard_view(
 
 
 def _notes(notes: Mapping[str, str], lens: str | None) -> list[tuple[str, str]]:
-    order = {key: i for i, key in enumerate(AUDIENCES)}
+    order: dict[str, int] = {key: i for i, key in enumerate(AUDIENCES)}
     keys = sorted(notes, key=lambda k: (k != lens, order.get(k, len(order)))) if lens else notes
     return [(audience_label(key), notes[key]) for key in keys]
 
