@@ -58,6 +58,18 @@ def summary_table(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
+def summary_json(report: EvalReport) -> dict[str, object]:
+    """What `prodai eval --json` prints: the verdict, every metric and every gate result."""
+    return {
+        "passed": report.passed,
+        "backend": report.backend,
+        "report_hash": report.report_hash,
+        "metrics": report.metrics,
+        "gates": [g.model_dump(mode="json") for g in report.gates],
+        "counts": report.counts,
+    }
+
+
 def render_markdown(report: EvalReport) -> str:
     """The report as Markdown: verdict, gate table, failing items, confusion matrix, metrics."""
     out = [f"# Eval report ({report.backend})", "", _verdict_line(report), ""]
@@ -198,6 +210,7 @@ __all__ = [
     "gate_bars_svg",
     "render_html",
     "render_markdown",
+    "summary_json",
     "summary_table",
     "write_reports",
 ]
