@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 
 from prodai_assistant.cli import main
 from prodai_assistant.evaluation import suite
@@ -160,3 +162,18 @@ def test_an_unwritable_junit_path_is_one_error_line(
     argv = ["eval", "--report-dir", str(tmp_path / "r"), "--junit", str(blocker / "eval.xml")]
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith("error: Cannot write ")
+
+
+def test_the_ci_examples_parse_and_run_the_gates_with_junit() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "ci.md").read_text("utf-8")
+    github, gitlab = (
+        yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", text, re.S)
+    )
+    steps = github["jobs"]["gates"]["steps"]
+    commands = " ".join(step.get("run", "") for step in steps)
+    assert "prodai eval" in commands and "--junit artifacts/eval/junit.xml" in commands
+    assert github[True]["pull_request"]["paths"] == ["corpus/**", "evals/**"]  # YAML's `on`
+    job = gitlab["eval-gates"]
+    assert "--junit artifacts/eval/junit.xml" in " ".join(job["script"])
+    assert job["artifacts"]["reports"]["junit"] == "artifacts/eval/junit.xml"
+    assert job["rules"][0]["changes"] == ["corpus/**/*", "evals/**/*"]
