@@ -139,18 +139,20 @@ def test_the_installed_package_is_the_wheel_and_finds_its_data(installed: Instal
         "from prodai_assistant import resources\n"
         "from prodai_assistant.config import Settings\n"
         "from prodai_assistant.evaluation.datasets import default_evals_dir\n"
+        "import torch\n"
         "print(json.dumps([p.__file__, str(Settings().corpus_dir), str(default_evals_dir()),"
-        " resources.in_checkout()]))\n"
+        " resources.in_checkout(), torch.__version__]))\n"
     )
     done = subprocess.run(
         [str(installed.venv / "bin" / "python"), "-c", script],
         cwd=installed.elsewhere, env=installed.env, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    package_file, corpus, evals, in_checkout = json.loads(done.stdout)
+    package_file, corpus, evals, in_checkout, torch_version = json.loads(done.stdout)
     assert package_file.startswith(str(installed.venv))
     assert corpus.startswith(str(installed.venv)) and corpus.endswith("data/corpus")
     assert evals.startswith(str(installed.venv)) and evals.endswith("data/evals")
     assert in_checkout is False
+    assert torch_version.startswith("2.13.0")  # the installed CPU build, not a fresh download
 
 
 def test_prodai_version(installed: Installed) -> None:
