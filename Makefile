@@ -67,7 +67,7 @@ lint: setup-dev
 
 # After a deliberate upgrade in .venv (and a green `make test`): freeze it as the new pins.
 constraints: setup-dev
-	{ sed -n '/^#/p' constraints.txt; $(PIP) freeze --exclude-editable | \
+	{ sed -n '/^#/p' constraints.txt; $(PIP) freeze --all --exclude-editable | grep -v '^pip==' | \
 	  sed -E 's/^torch==([^+]+)\+.*/torch==\1/'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
