@@ -15,7 +15,6 @@ from .models import AUDIENCES, Assessment, Citation, Criterion
 from .rendering import render
 
 STATUS_MARKS = {"evidenced": "[+]", "partial": "[~]", "missing": "[ ]", "contradicted": "[x]"}
-GROUP_LABELS = {"hallmark": "Hallmark", "bottom_line": "Bottom line"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,6 @@ def render_json(assessment: Assessment) -> str:
 
 
 __all__ = [
-    "GROUP_LABELS",
     "STATUS_MARKS",
     "CriterionRow",
     "ScorecardView",
