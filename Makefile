@@ -51,13 +51,13 @@ run: setup
 
 test: setup-dev system-deps llm-deps
 	$(PY) -m pytest -q
-	$(VENV)/bin/prodai eval --report-dir artifacts/eval
+	$(VENV)/bin/prodai eval --report-dir artifacts/eval --junit artifacts/eval/junit.xml
 
 test-fast: setup-dev
 	$(PY) -m pytest -q -m "not slow and not browser and not llm_server and not postgres"
 
 eval: setup
-	$(VENV)/bin/prodai eval --report-dir artifacts/eval
+	$(VENV)/bin/prodai eval --report-dir artifacts/eval --junit artifacts/eval/junit.xml
 
 bench: setup
 	$(PY) benchmarks/bench.py
