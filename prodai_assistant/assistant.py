@@ -46,6 +46,7 @@ from .validation import (
 
 if TYPE_CHECKING:
     from .index import VectorIndex
+    from .integrations.langchain import AssistantRetriever, AssistantRunnable
     from .retrieval import Retriever
 
 Progress = Callable[[str, int, int], None]
@@ -163,6 +164,18 @@ class Assistant:
 
     def documents(self) -> list[Document]:
         return list(self.index.documents)
+
+    def as_retriever(self, **kwargs: Any) -> AssistantRetriever:
+        """This assistant's hybrid search as a LangChain retriever (``k``, ``audience``)."""
+        from .integrations.langchain import as_retriever
+
+        return as_retriever(self, **kwargs)
+
+    def as_runnable(self) -> AssistantRunnable:
+        """``ask`` as a LangChain Runnable: question, history, audience in; Answer out."""
+        from .integrations.langchain import as_runnable
+
+        return as_runnable(self)
 
     # ------------------------------------------------------------------ stages
 

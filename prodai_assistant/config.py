@@ -19,9 +19,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def default_corpus_dir() -> Path:
-    """The built-in knowledge base: ``corpus/`` beside the package in a checkout."""
-    beside = PACKAGE_DIR.parent / "corpus"
-    return beside if beside.is_dir() else Path.cwd() / "corpus"
+    """The built-in knowledge base: the wheel's bundled copy, or ``corpus/`` of the checkout.
+
+    Never the current folder: a missing corpus is reported at its expected path.
+    """
+    from .resources import corpus_dir
+
+    return corpus_dir()
 
 
 def default_data_dir() -> Path:

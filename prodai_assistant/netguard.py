@@ -1,13 +1,24 @@
 """Refuse every outbound network connection except loopback. Used by the tests (always) and
-available to users who want proof that the default mode stays local (PRODAI_OFFLINE_GUARD)."""
+available to users who want proof that the default mode stays local: with
+``PRODAI_OFFLINE_GUARD=1`` the CLI and ``prodai app`` install it before anything else runs.
+
+The switch is read here, straight from the environment, rather than from ``Settings``: it must
+be in force before settings, models or libraries load, and it is a property of the process, not
+of an answer.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from .errors import ConfigError
+
+SWITCH = "PRODAI_OFFLINE_GUARD"
+_ON, _OFF = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
 
 
@@ -62,4 +73,29 @@ def installed() -> bool:
     return bool(getattr(socket.socket.connect, "__prodai_guard__", False))
 
 
-__all__ = ["OutboundConnectionError", "check_address", "install", "installed", "is_loopback"]
+def requested(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether ``PRODAI_OFFLINE_GUARD`` asks for the guard; ConfigError for an unclear value."""
+    raw = (os.environ if environ is None else environ).get(SWITCH, "")
+    value = raw.strip().lower()
+    if value not in _ON | _OFF:
+        raise ConfigError(f"{SWITCH}={raw!r} is not understood: set it to 1 (on) or 0 (off).")
+    return value in _ON
+
+
+def install_if_requested(environ: Mapping[str, str] | None = None) -> bool:
+    """Install the guard when ``PRODAI_OFFLINE_GUARD`` is on; True if it is now in force."""
+    if requested(environ):
+        install()
+    return installed()
+
+
+__all__ = [
+    "SWITCH",
+    "OutboundConnectionError",
+    "check_address",
+    "install",
+    "install_if_requested",
+    "installed",
+    "is_loopback",
+    "requested",
+]

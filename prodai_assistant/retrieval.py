@@ -46,7 +46,11 @@ def terms(text: str) -> list[str]:
 
 
 class BM25:
-    """Okapi BM25 over pre-tokenised documents; per-term weights are precomputed at build time."""
+    """Okapi BM25 over pre-tokenised documents; per-term weights are precomputed at build time.
+
+    Lucene's variant: its scores are bm25s's ``method="lucene"`` scores times (k1 + 1), so the
+    two rank identically (tests/test_retrieval_bm25s.py); the few lines here spare a dependency.
+    """
 
     def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75):
         lengths = [len(doc) for doc in documents]

@@ -28,6 +28,11 @@ hypothesis_settings.load_profile("repeatable")
 
 def pytest_configure(config: pytest.Config) -> None:
     netguard.install()
+    # langchain-tests' standard suites hold async tests and bring pytest-asyncio with them; its
+    # auto mode runs those (no test of ours is async). Set here, not in pyproject, because
+    # an `asyncio_mode` ini key is an error when the plugin is not installed.
+    if config.pluginmanager.hasplugin("asyncio") and config.getoption("asyncio_mode") is None:
+        config.option.asyncio_mode = "auto"
 
 
 @pytest.fixture(autouse=True)

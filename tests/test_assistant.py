@@ -279,7 +279,7 @@ def test_assessment_intent_delegates_to_the_classifier(
     answer = local.ask(DESCRIPTION)
     assert answer.intent == "assessment" and answer.assessment == classifier.assessment
     assert classifier.seen == [DESCRIPTION]
-    assert "Verdict: a demo" in answer.answer
+    assert "Verdict: Still a demo" in answer.answer
     assert [c.marker for c in answer.citations] == [1, 2]
     assert [(r.chunk_id, r.pinned, r.pinned_by) for r in answer.retrieved] == [
         ("a#x", True, "intent:assessment"),

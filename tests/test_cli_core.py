@@ -52,6 +52,35 @@ def test_ask_json_prints_exactly_the_answer_json(capsys: pytest.CaptureFixture[s
     assert answer.intent == "glossary" and answer.citations
 
 
+def stdin_bytes(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_ask_dash_reads_the_question_from_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdin_bytes(monkeypatch, "\ufeffWhat is xOps?\n".encode())
+    code, out, _ = run(capsys, "ask", "-", "--json")
+    answer = Answer.model_validate_json(out)
+    assert code == 0 and answer.question == "What is xOps?" and answer.citations
+
+
+def test_ask_dash_refuses_stdin_that_is_not_utf8(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdin_bytes(monkeypatch, b"What is \xff?")
+    assert run(capsys, "ask", "-") == (
+        2,
+        "",
+        "error: Standard input is not UTF-8 text; save it as UTF-8 and try again.\n",
+    )
+
+
+def test_a_question_argument_is_used_as_it_is() -> None:
+    assert core.read_question("What is xOps?", stdin=io.BytesIO(b"ignored")) == "What is xOps?"
+    assert core.read_question("-", stdin=io.BytesIO(b"From stdin?")) == "From stdin?"
+
+
 def test_ask_prints_answer_then_numbered_sources(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "What are the four hallmarks of Production AI?")
     body, sources = out.split("\nSources:\n")

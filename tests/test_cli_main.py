@@ -17,7 +17,7 @@ from prodai_assistant.cli import main
 from prodai_assistant.errors import ConfigError, IndexError_, InputError, ProdAIError
 
 REPO = Path(__file__).resolve().parent.parent
-COMMANDS = ["index", "ask", "chat", "sources", "classify", "eval", "audit", "feedback"]
+COMMANDS = ["index", "ask", "chat", "sources", "classify", "eval", "audit", "feedback", "app"]
 
 
 class FakeCommands:
@@ -67,6 +67,16 @@ def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -
     assert (code, err) == (0, "")
     assert out.startswith("usage: prodai ")
     assert listed_commands(out) == COMMANDS
+
+
+def test_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    import prodai_assistant
+
+    assert prodai_assistant.__version__ == version("prodai-assistant")
+    code, out, err = run(capsys, "--version")
+    assert (code, out, err) == (0, f"prodai {prodai_assistant.__version__}\n", "")
 
 
 def test_the_installed_module_entry_point_lists_every_command() -> None:

@@ -94,6 +94,17 @@ def test_macro_f1_skips_labels_absent_from_gold_and_predictions() -> None:
     assert m.macro_f1(["demo"], ["demo"], LABELS) == 1.0
 
 
+def test_there_is_one_macro_f1() -> None:
+    from prodai_assistant.classifier import dataset
+    from prodai_assistant.evaluation import judgment
+
+    assert m.macro_f1 is judgment.macro_f1
+    assert dataset.macro_f1 is judgment.verdict_f1
+    # the training scorer agrees with the eval suite, absent class included
+    gold, pred = ["demo", "production"], ["demo", "demo"]
+    assert dataset.macro_f1(gold, pred)[0] == judgment.macro_f1(gold, pred, LABELS)
+
+
 @pytest.mark.parametrize(
     ("successes", "n", "low", "high"),
     [(8, 10, 0.4902, 0.9433), (10, 10, 0.7225, 1.0), (0, 10, 0.0, 0.2775), (0, 0, 0.0, 1.0)],

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..labels import VERDICT_LABELS
 from ..models import Assessment, Audience, Citation, Retrieved
 from .lens import LENS_LABELS
-
-VERDICT_LABELS = {
-    "production": "Production AI",
-    "demo": "a demo, not yet Production AI",
-    "not_assessable": "not assessable",
-}
 
 
 def criteria_sources(citations: Sequence[Citation]) -> list[Retrieved]:

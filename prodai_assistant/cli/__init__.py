@@ -9,8 +9,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from .. import __version__, netguard
 from ..errors import ProdAIError
-from . import audit, classify, core, evaluate
+from . import app, audit, classify, core, evaluate
 
 
 class CommandGroup(Protocol):
@@ -20,13 +21,14 @@ class CommandGroup(Protocol):
 
 
 # Modules that add sub-commands, in help order. Imported above, so a broken one fails loudly.
-COMMAND_MODULES: tuple[CommandGroup, ...] = (core, classify, evaluate, audit)
+COMMAND_MODULES: tuple[CommandGroup, ...] = (core, classify, evaluate, audit, app)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prodai", description="Is our AI real, or just a demo? Offline, cited answers."
     )
+    parser.add_argument("--version", action="version", version=f"prodai {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(subparsers)
@@ -38,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        netguard.install_if_requested()  # PRODAI_OFFLINE_GUARD=1: loopback only, from here on
         return int(args.func(args) or 0)
     except ProdAIError as exc:
         print(f"error: {exc}", file=sys.stderr)

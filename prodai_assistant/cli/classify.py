@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-import textwrap
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -15,14 +14,13 @@ from typing import IO, Any
 from ..audit import AuditStore, open_audit_store, record_from_assessment
 from ..config import Settings
 from ..errors import InputError
-from ..models import AUDIENCE_LABELS, Assessment
+from ..models import Assessment
+from ..scorecard import render_text
 from .core import load_settings, open_assistant
 from .trail import SESSION_ID  # one session id per `prodai` process, for answers and assessments
 
 Classify = Callable[[str], Assessment]
 RESULT_COLUMNS = ("verdict", "maturity_level", "confidence", "gaps", "error")
-_MARK = {"evidenced": "[+]", "partial": "[~]", "missing": "[ ]", "contradicted": "[x]"}
-_WIDTH = 100
 
 
 def register(subparsers: Any) -> None:
@@ -237,53 +235,8 @@ def result_fields(text: str, classify: Classify) -> dict[str, str]:
 
 
 def format_scorecard(assessment: Assessment) -> str:
-    """A readable scorecard: verdict, criteria with quotes, gaps, next steps, notes, sources."""
-    lines = [
-        f"Verdict: {assessment.verdict.upper().replace('_', ' ')}  "
-        f"(confidence {assessment.confidence:.2f}, maturity {assessment.maturity_level}: "
-        f"{assessment.maturity_name})",
-        *_wrap(assessment.reason),
-    ]
-    if assessment.criteria:
-        lines += ["", "Criteria"]
-        for marker, criterion in enumerate(assessment.criteria, start=1):
-            cite = f" [{marker}]" if criterion.citation else ""
-            lines.append(f"  {_MARK[criterion.status]} {criterion.name}: {criterion.status}{cite}")
-            lines += _wrap(criterion.rationale, indent="      ")
-    lines += _numbered("Gaps (most blocking first)", assessment.gaps)
-    lines += _numbered("Next steps", assessment.next_steps)
-    if assessment.stakeholder_notes:
-        lines += ["", "For your stakeholders"]
-        for key, note in assessment.stakeholder_notes.items():
-            label = AUDIENCE_LABELS.get(key, key)  # type: ignore[call-overload]
-            lines += _wrap(f"{label}: {note}", indent="  ", rest="    ")
-    cited = [c.citation for c in assessment.criteria if c.citation]
-    if cited:
-        lines += ["", "Sources"]
-        for citation in cited:
-            lines += _wrap(
-                f"[{citation.marker}] {citation.title}, {citation.section}: "
-                f"\u201c{citation.quote}\u201d",
-                indent="  ",
-                rest="      ",
-            )
-    return "\n".join(lines)
-
-
-def _numbered(title: str, items: Iterable[str]) -> list[str]:
-    lines: list[str] = []
-    for number, item in enumerate(items, start=1):
-        lines += _wrap(f"{number}. {item}", indent="  ", rest="     ")
-    return ["", title, *lines] if lines else []
-
-
-def _wrap(text: str, indent: str = "", rest: str | None = None) -> list[str]:
-    return textwrap.wrap(
-        text,
-        width=_WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent if rest is None else rest,
-    ) or [indent]
+    """The readable scorecard (the one template in prodai_assistant/templates/)."""
+    return render_text(assessment)
 
 
 __all__ = [

@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
     index.set_defaults(func=cmd_index)
 
     ask = subparsers.add_parser("ask", help="answer one question with citations")
-    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument("question", help="the question, in quotes, or - to read it from stdin")
     ask.add_argument("--audience", help="frame the answer for: " + ", ".join(AUDIENCES))
     ask.add_argument("--history", type=Path, metavar="FILE", help="JSON list of earlier turns")
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
@@ -69,10 +69,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    question = read_question(args.question)
     history = read_history(args.history) if args.history else None
     assistant = open_assistant()
     draft = None if args.json else Draft.for_backend(assistant.backend)
-    answer = assistant.ask(args.question, history=history, audience=args.audience, on_token=draft)
+    answer = assistant.ask(question, history=history, audience=args.audience, on_token=draft)
     if draft is not None:
         draft.finish()
     if args.json:
@@ -233,6 +234,15 @@ def print_notices(answer: Answer) -> None:
         print(f"note: {notice}", file=sys.stderr)
 
 
+def read_question(argument: str, stdin: IO[bytes] | None = None) -> str:
+    """The question as given, or all of stdin (UTF-8) when it is '-'."""
+    if argument != "-":
+        return argument
+    from .classify import read_text  # one stdin reader for every command
+
+    return read_text("-", stdin)
+
+
 def read_history(path: Path) -> list[dict[str, Any]]:
     """A JSON list of {"role", "content"} turns from a file; InputError when unusable."""
     try:
@@ -305,5 +315,6 @@ __all__ = [
     "cmd_sources",
     "format_answer",
     "read_history",
+    "read_question",
     "register",
 ]

@@ -11,7 +11,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..config import PACKAGE_DIR
+from .. import resources
 from ..errors import InputError
 from ..models import Audience, CriterionStatus, Turn, Verdict
 
@@ -162,9 +162,8 @@ def check_paraphrase_links(items: Sequence[QAItem]) -> None:
 
 
 def default_evals_dir() -> Path:
-    """The committed ``evals/`` folder beside the package in a checkout, else ./evals."""
-    beside = PACKAGE_DIR.parent / "evals"
-    return beside if beside.is_dir() else Path.cwd() / "evals"
+    """The default eval sets: the wheel's bundled copy, or ``evals/`` of the checkout."""
+    return resources.evals_dir()
 
 
 def load_eval_data(evals_dir: Path) -> EvalData:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..corpus_map import CorpusMap
 
 VERDICTS = ("production", "demo", "not_assessable")
 
@@ -25,6 +28,12 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str
             continue
         scores.append(2 * tp / (2 * tp + fp + fn))
     return sum(scores) / len(scores) if scores else 0.0
+
+
+def verdict_f1(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, dict[str, float]]:
+    """Macro-F1 over the verdicts, and each verdict's own F1 (0.0 for one absent from both)."""
+    per_class = {verdict: macro_f1(gold, predicted, (verdict,)) for verdict in VERDICTS}
+    return macro_f1(gold, predicted, VERDICTS), per_class
 
 
 def expected_calibration_error(
@@ -132,17 +141,12 @@ __all__ = [
     "read_jsonl",
     "recall",
     "score_classifier_files",
+    "verdict_f1",
     "verdict_scores",
 ]
 
 
 # -- answers to questions -------------------------------------------------------------------
-STAKEHOLDER_DOCS = {
-    "ceo": "stakeholder-ceo-board",
-    "cfo": "stakeholder-cfo",
-    "cto": "stakeholder-cto",
-    "lob": "stakeholder-lob",
-}
 
 
 def _plain(answer_text: str) -> str:
@@ -181,8 +185,13 @@ def form_problem(form: str, answer_text: str) -> str | None:
     return None
 
 
-def answer_problems(item: dict[str, Any], answer: Any) -> list[str]:
-    """What a careful reader would fault in ``answer`` for this blind-set ``item``."""
+def answer_problems(
+    item: dict[str, Any], answer: Any, corpus: CorpusMap | None = None
+) -> list[str]:
+    """What a careful reader would fault in ``answer`` for this blind-set ``item``.
+
+    ``corpus`` (default: the built-in corpus) says which document speaks to each audience.
+    """
     import re
 
     expect = item["expect"]
@@ -206,8 +215,11 @@ def answer_problems(item: dict[str, Any], answer: Any) -> list[str]:
     elif facts and len(present) * 2 < len(facts):
         problems.append(f"only {len(present)} of {len(facts)} key facts")
     cited_docs = {c.chunk_id.split("#", 1)[0] for c in answer.citations}
+    from ..corpus_map import corpus_map
+
+    stakeholder_docs = (corpus or corpus_map()).stakeholder_docs()
     for audience in item.get("audiences", []):
-        if STAKEHOLDER_DOCS[audience] not in cited_docs:
+        if stakeholder_docs.get(audience) not in cited_docs:
             problems.append(f"not framed for {audience}")
     problem = form_problem(item.get("form", "default"), text)
     if problem:
@@ -218,9 +230,12 @@ def answer_problems(item: dict[str, Any], answer: Any) -> list[str]:
     return problems
 
 
-def score_answers(items: Sequence[dict[str, Any]], answers: Sequence[Any]) -> dict[str, Any]:
+def score_answers(
+    items: Sequence[dict[str, Any]], answers: Sequence[Any], corpus: CorpusMap | None = None
+) -> dict[str, Any]:
     """Share answered well, false refusals, refusal recall, and the faults per item."""
-    faults = {item["id"]: answer_problems(item, a) for item, a in zip(items, answers, strict=True)}
+    pairs = zip(items, answers, strict=True)
+    faults = {item["id"]: answer_problems(item, a, corpus) for item, a in pairs}
     in_scope = [(i, a) for i, a in zip(items, answers, strict=True) if i["expect"] != "refuse"]
     out_scope = [(i, a) for i, a in zip(items, answers, strict=True) if i["expect"] == "refuse"]
     n = len(items)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..models import EvidenceSpan, Retrieved
 from .datasets import KeyFact
+from .judgment import macro_f1  # the one macro-F1, re-exported for the aggregates
 
 
 def ratio(hits: float, total: float, *, empty: float = 1.0) -> float:
@@ -85,17 +86,6 @@ def per_class_recall(
         c: ratio(sum(g == p == c for g, p in zip(gold, pred, strict=True)), gold.count(c))
         for c in labels
     }
-
-
-def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
-    """Mean F1 over the labels that occur in gold or predictions."""
-    scores = []
-    for c in labels:
-        tp = sum(g == p == c for g, p in zip(gold, pred, strict=True))
-        fp, fn = pred.count(c) - tp, gold.count(c) - tp
-        if tp + fp + fn:
-            scores.append(ratio(2 * tp, 2 * tp + fp + fn, empty=0.0))
-    return mean(scores, empty=0.0)
 
 
 def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
+from ..rendering import render
 from .gates import GateResult
 from .runner import EvalReport
 
@@ -58,6 +58,18 @@ def summary_table(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
+def summary_json(report: EvalReport) -> dict[str, object]:
+    """What `prodai eval --json` prints: the verdict, every metric and every gate result."""
+    return {
+        "passed": report.passed,
+        "backend": report.backend,
+        "report_hash": report.report_hash,
+        "metrics": report.metrics,
+        "gates": [g.model_dump(mode="json") for g in report.gates],
+        "counts": report.counts,
+    }
+
+
 def render_markdown(report: EvalReport) -> str:
     """The report as Markdown: verdict, gate table, failing items, confusion matrix, metrics."""
     out = [f"# Eval report ({report.backend})", "", _verdict_line(report), ""]
@@ -103,111 +115,93 @@ def _confusion_markdown(report: EvalReport) -> list[str]:
 
 
 def render_html(report: EvalReport) -> str:
-    """One self-contained HTML page: no scripts, no external CSS, charts as inline SVG."""
-    failing = _failing_cases(report)
-    cases = (
-        "".join(
-            f"<li><code>{escape(cid)}</code>: {escape('; '.join(f))}</li>" for cid, f in failing
+    """One self-contained HTML page: no scripts, no external CSS, charts as inline SVG.
+
+    Rendered from templates/report.html.j2 with Jinja2's autoescape, so no text from an answer,
+    an eval item or a metric name can become markup.
+    """
+    gated = [g for g in report.gates if g.kind == "gate"]
+    return render(
+        "report.html.j2",
+        report=report,
+        colours={"pass": _PASS, "fail": _FAIL},
+        failing=_failing_cases(report),
+        metrics=[(name, _fmt(value)) for name, value in report.metrics.items()],
+        gate_rows=[_gate_row(g) for g in report.gates],
+        bars=_bars(gated),
+        grid=_grid(report.labels, report.confusion),
+    )
+
+
+def _gate_row(g: GateResult) -> dict[str, str | bool]:
+    return {
+        "metric": g.metric if g.kind == "gate" else f"{g.metric} (baseline)",
+        "value": _fmt(g.value),
+        "needs": f"{g.op} {_fmt(g.threshold)}",
+        "passed": g.passed,
+        "failing": "" if g.passed else _items(g, 20),
+    }
+
+
+_LABEL_W, _BAR_W, _ROW_H = 250, 400, 22
+_CELL, _LEFT, _TOP = 110, 130, 48
+
+
+def _bars(gates: list[GateResult]) -> dict[str, object]:
+    """Geometry of the gate chart: each gated metric's bar, its threshold as a vertical mark."""
+    rows = []
+    for i, g in enumerate(gates):
+        scale = max(1.0, g.threshold, g.value or 0.0)
+        rows.append(
+            {
+                "y": i * _ROW_H,
+                "metric": g.metric,
+                "width": f"{_BAR_W * (g.value or 0.0) / scale:.1f}",
+                "mark": f"{_LABEL_W + _BAR_W * g.threshold / scale:.1f}",
+                "fill": _PASS if g.passed else _FAIL,
+                "text": f"{_fmt(g.value)} ({g.op} {_fmt(g.threshold)})",
+            }
         )
-        or "<li>None.</li>"
-    )
-    metrics = "".join(
-        f"<tr><td>{escape(k)}</td><td>{_fmt(v)}</td></tr>" for k, v in report.metrics.items()
-    )
-    colour = _PASS if report.passed else _FAIL
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Eval report</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#1f2328}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #d0d7de;padding:.25rem .5rem;
-text-align:left;white-space:nowrap}}td:last-child{{white-space:normal}}
-.fail{{color:{_FAIL};font-weight:600}}svg text{{font-size:12px}}</style>
-</head><body>
-<h1>Eval report <small>({escape(report.backend)})</small></h1>
-<p style="color:{colour};font-weight:600">{"PASSED" if report.passed else "FAILED"}</p>
-<p>Report hash <code>{escape(report.report_hash)}</code>.
-Run time {escape(str(report.timings))}.</p>
-<h2>Metrics against gates</h2>
-{gate_bars_svg(report.gates)}
-<h2>Gates and baseline</h2>
-{_gate_table(report.gates)}
-<h2>Classification confusion matrix</h2>
-{confusion_svg(report.labels, report.confusion)}
-<h2>Failing cases</h2><ul>{cases}</ul>
-<h2>All metrics</h2><table><tr><th>metric</th><th>value</th></tr>{metrics}</table>
-</body></html>"""
+    return {
+        "rows": rows,
+        "label_w": _LABEL_W,
+        "bar_w": _BAR_W,
+        "width": _LABEL_W + _BAR_W + 160,
+        "height": max(len(rows), 1) * _ROW_H,
+    }
 
 
-def _gate_table(gates: list[GateResult]) -> str:
-    rows = "".join(
-        f"<tr><td>{escape(g.metric)}{'' if g.kind == 'gate' else ' (baseline)'}</td>"
-        f"<td>{_fmt(g.value)}</td><td>{escape(g.op)} {_fmt(g.threshold)}</td>"
-        f"<td class='{'' if g.passed else 'fail'}'>{'pass' if g.passed else 'FAIL'}</td>"
-        f"<td>{escape(_items(g, 20)) if not g.passed else ''}</td></tr>"
-        for g in gates
-    )
-    head = "<tr><th>metric</th><th>value</th><th>needs</th><th>result</th><th>failing</th></tr>"
-    return f"<table>{head}{rows}</table>"
+def _grid(labels: list[str], confusion: dict[str, dict[str, int]]) -> dict[str, object]:
+    """Geometry of the confusion matrix: gold labels down the side, predicted across the top."""
+    peak = max((n for row in confusion.values() for n in row.values()), default=0) or 1
+    rows = []
+    for i, g in enumerate(labels):
+        cells = []
+        for j, p in enumerate(labels):
+            n = confusion.get(g, {}).get(p, 0)
+            shade = 0.1 + 0.9 * n / peak if n else 0.0
+            fill = _PASS if g == p else _FAIL
+            cells.append({"x": _LEFT + j * _CELL, "n": n, "fill": fill, "shade": f"{shade:.2f}"})
+        rows.append({"label": g, "y": _TOP + i * _CELL, "cells": cells})
+    return {
+        "labels": labels,
+        "rows": rows,
+        "cell": _CELL,
+        "left": _LEFT,
+        "top": _TOP,
+        "width": _LEFT + _CELL * len(labels) + 10,
+        "height": _TOP + _CELL * len(labels) + 10,
+    }
 
 
 def gate_bars_svg(gates: list[GateResult]) -> str:
     """Horizontal bars: each gated metric's value, with its threshold as a vertical mark."""
-    rows = [g for g in gates if g.kind == "gate"]
-    label_w, bar_w, row_h = 250, 400, 22
-    parts = []
-    for i, g in enumerate(rows):
-        scale = max(1.0, g.threshold, g.value or 0.0)
-        y = i * row_h
-        width = bar_w * (g.value or 0.0) / scale
-        mark = label_w + bar_w * g.threshold / scale
-        fill = _PASS if g.passed else _FAIL
-        parts.append(
-            f'<text x="0" y="{y + 15}">{escape(g.metric)}</text>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{width:.1f}" height="14" fill="{fill}"/>'
-            f'<line x1="{mark:.1f}" x2="{mark:.1f}" y1="{y + 1}" y2="{y + 21}" stroke="#1f2328" '
-            f'stroke-width="2"/><text x="{label_w + bar_w + 8}" y="{y + 15}">'
-            f"{_fmt(g.value)} ({escape(g.op)} {_fmt(g.threshold)})</text>"
-        )
-    height = max(len(rows), 1) * row_h
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 160}" '
-        f'height="{height}" role="img" aria-label="metrics against gates">'
-        + "".join(parts)
-        + "</svg>"
-    )
+    return render("gate_bars.svg.j2", bars=_bars([g for g in gates if g.kind == "gate"]))
 
 
 def confusion_svg(labels: list[str], confusion: dict[str, dict[str, int]]) -> str:
     """A shaded grid, gold labels down the side, predicted labels across the top."""
-    if not labels:
-        return "<p>No classification cases.</p>"
-    cell, left, top = 110, 130, 48
-    peak = max((n for row in confusion.values() for n in row.values()), default=0) or 1
-    parts = [
-        f'<text x="{left}" y="14">predicted &#8594;</text>',
-        f'<text x="0" y="{top - 8}">gold &#8595;</text>',
-    ]
-    parts += [
-        f'<text x="{left + j * cell + cell / 2}" y="{top - 8}" text-anchor="middle">'
-        f"{escape(p)}</text>"
-        for j, p in enumerate(labels)
-    ]
-    for i, g in enumerate(labels):
-        y = top + i * cell
-        parts.append(f'<text x="0" y="{y + cell / 2 + 4}">{escape(g)}</text>')
-        for j, p in enumerate(labels):
-            n = confusion.get(g, {}).get(p, 0)
-            shade = 0.1 + 0.9 * n / peak if n else 0.0
-            x = left + j * cell
-            parts.append(
-                f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" '
-                f'fill="{_PASS if g == p else _FAIL}" fill-opacity="{shade:.2f}" stroke="#d0d7de"/>'
-                f'<text x="{x + cell / 2}" y="{y + cell / 2 + 4}" text-anchor="middle">{n}</text>'
-            )
-    width, height = left + cell * len(labels) + 10, top + cell * len(labels) + 10
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="confusion matrix">' + "".join(parts) + "</svg>"
-    )
+    return render("confusion.svg.j2", grid=_grid(labels, confusion))
 
 
 __all__ = [
@@ -216,6 +210,7 @@ __all__ = [
     "gate_bars_svg",
     "render_html",
     "render_markdown",
+    "summary_json",
     "summary_table",
     "write_reports",
 ]

@@ -14,13 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..labels import VERDICT_LABELS
 from ..models import AUDIENCE_LABELS, Assessment, Citation, Criterion
 
-VERDICT_LABELS = {
-    "production": "Production AI",
-    "demo": "Still a demo",
-    "not_assessable": "Not assessable",
-}
 BadgeColor = Literal["green", "orange", "gray"]
 VERDICT_COLORS: dict[str, BadgeColor] = {
     "production": "green",

@@ -1,0 +1,128 @@
+"""One scorecard template set: CLI text, Markdown (app and download) and JSON from one view."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from prodai_assistant import rendering, scorecard
+from prodai_assistant.classifier import Classifier
+from prodai_assistant.cli.classify import format_scorecard
+from prodai_assistant.models import Assessment, Chunk
+
+REPO = Path(__file__).resolve().parent.parent
+CHUNKS = {
+    "four-hallmarks#deployed-in-real-operations": Chunk(
+        chunk_id="four-hallmarks#deployed-in-real-operations",
+        doc_id="four-hallmarks",
+        title="The four hallmarks",
+        section="Deployed in real operations",
+        text="A deployed system is live. It serves real work.",
+    )
+}
+LIVE = (
+    "Our invoice-reading model has coded all supplier invoices in Coupa since 2022, about "
+    "8,000 a month; AP only checks the flagged ones. The AP systems team owns it and monitors "
+    "it with alerts. Cost per invoice fell from EUR 4.10 to EUR 1.60, tracked in the P&L every "
+    "month."
+)
+PILOT = (
+    "We ran a six-week pilot of an AI call summariser with 12 agents. They copy the summaries "
+    "into the CRM by hand. Handle time fell 8% for the pilot group."
+)
+HOSTILE = "<script>alert('x')</script> We've a demo | in a sandbox & nothing else &amp; more."
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier(CHUNKS)
+
+
+@pytest.fixture(scope="module")
+def live(classifier: Classifier) -> Assessment:
+    return classifier.classify(LIVE)
+
+
+def test_the_view_numbers_sources_like_the_criteria(live: Assessment) -> None:
+    view = scorecard.scorecard_view(live)
+    assert view.verdict_code == "PRODUCTION" and view.verdict_label == "Production AI"
+    assert [row.marker for row in view.rows if row.marker] == [s.marker for s in view.sources]
+    assert view.rows[0].mark == "[+]" and view.rows[0].marker == 1
+
+
+def test_the_text_scorecard_is_the_cli_scorecard(live: Assessment) -> None:
+    text = scorecard.render_text(live)
+    assert format_scorecard(live) == text
+    assert text.startswith("Verdict: PRODUCTION  (confidence ")
+    assert "\nCriteria\n  [+] Deployed in real operations: evidenced [1]\n      Evidenced: " in text
+    assert "\nSources\n  [1] The four hallmarks, Deployed in real operations: “A deployed" in text
+    assert all(len(line) <= 100 for line in text.splitlines())
+    assert not text.endswith("\n")
+
+
+def test_terminal_text_is_not_html_escaped(classifier: Classifier) -> None:
+    text = scorecard.render_text(classifier.classify(HOSTILE))
+    assert "&lt;" not in text and "&amp;" not in text and "&#39;" not in text
+
+
+def test_a_demo_lists_gaps_and_next_steps_numbered(classifier: Classifier) -> None:
+    text = scorecard.render_text(classifier.classify(PILOT))
+    assert "\n\nGaps (most blocking first)\n  1. Not in sustained live use" in text
+    assert "\n\nNext steps\n  1. " in text and "\n\nFor your stakeholders\n  " in text
+
+
+def test_the_markdown_has_every_part(live: Assessment) -> None:
+    md = scorecard.render_markdown(live, LIVE, lens="cfo")
+    assert md.startswith("# Production AI assessment\n\n**Verdict:** Production AI  \n")
+    assert f"**Confidence:** {live.confidence:.0%}  \n" in md
+    assert "| Deployed in real operations | evidenced | “" in md
+    assert "\n## Stakeholder notes\n\n- **CFO:** " in md  # the chosen lens first
+    assert "\n## Sources\n\n1. The four hallmarks, *Deployed in real operations*: “A" in md
+    assert md.endswith(f"## Description assessed\n\n> {LIVE}\n")
+    assert "P&L" in md  # readable: a bare ampersand is not an entity
+
+
+def test_markdown_escapes_html_and_table_pipes(classifier: Classifier) -> None:
+    md = scorecard.render_markdown(classifier.classify(HOSTILE), HOSTILE)
+    assert "<script>" not in md and "&lt;script>alert('x')&lt;/script>" in md
+    assert "We've" in md and "& nothing" in md and "&amp;amp; more" in md
+    for row in (line for line in md.splitlines() if line.startswith("| ")):
+        assert row.count("|") - row.count("\\|") == 5, row
+
+
+def test_the_json_is_exactly_the_assessment(live: Assessment) -> None:
+    data = scorecard.render_json(live)
+    assert data == live.model_dump_json(indent=2)
+    assert Assessment.model_validate_json(data) == live
+
+
+def test_text_and_markdown_show_the_same_data(classifier: Classifier) -> None:
+    assessment = classifier.classify(PILOT)
+    text, md = scorecard.render_text(assessment), scorecard.render_markdown(assessment)
+    for criterion in assessment.criteria:
+        assert f"{criterion.name}: {criterion.status}" in text
+        assert f"| {criterion.name} | {criterion.status} |" in md
+    flat = " ".join(text.split())
+    for gap in assessment.gaps:
+        assert " ".join(gap.split()) in flat and f"- {gap}" in md
+
+
+@pytest.mark.parametrize(
+    ("name", "escaped"),
+    [("x.html.j2", True), ("x.md.j2", True), ("x.txt.j2", False), ("x.j2", True)],
+)
+def test_autoescape_is_on_for_markup_off_for_terminal_text(name: str, escaped: bool) -> None:
+    policy = rendering.environment().autoescape
+    assert policy(name) is escaped
+
+
+def test_the_templates_ship_as_package_data() -> None:
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["prodai_assistant"]
+    assert "templates/*.j2" in patterns
+    assert {p.name for p in rendering.TEMPLATE_DIR.glob("*.j2")} >= {
+        "scorecard.txt.j2",
+        "scorecard.md.j2",
+    }
