@@ -17,11 +17,12 @@ from .answering import (
     compose_with_tokens,
     greeting,
     make_backend,
+    merge_audiences,
     refusal,
 )
 from .answering.assessment import VERDICT_LABELS, assessment_summary, criteria_sources
 from .config import Settings
-from .embeddings import Embedder, make_embedder
+from .embeddings import MINILM_NAME, Embedder, make_embedder
 from .errors import ModelUnavailableError
 from .models import (
     Answer,
@@ -34,8 +35,17 @@ from .models import (
     ScoredChunk,
     Turn,
 )
-from .routing import Route, asks_about_own_project, evidence_refusal, pinned_sections, route
-from .text import tokenize
+from .routing import (
+    Route,
+    RouterModel,
+    Understanding,
+    context_texts,
+    evidence_refusal,
+    features,
+    pinned_sections,
+    route,
+)
+from .text import split_sentences, tokenize
 from .validation import (
     MAX_HISTORY_TURNS,
     validate_audience,
@@ -59,6 +69,11 @@ class ProjectClassifier(Protocol):
 
 
 REBUILT_NOTICE = "The index was rebuilt because it was damaged."
+INJECTION_NOTICE = (
+    "Your message also contained an instruction to change how I work; I ignored it and "
+    "answered the question."
+)
+_VECTOR_CACHE = 512  # conversation turns and questions embedded recently
 ASSESS_HINT = (
     "To judge your own project, paste a short description of it (what the AI does, where it "
     "runs, who owns it, what it measurably changed) and I will classify it criterion by criterion."
@@ -89,6 +104,10 @@ class Assistant:
         self._notices += list(getattr(embedder, "notices", []))  # e.g. a re-exported model
         self._classifier = classifier
         self._classifier_lock = threading.Lock()
+        self._router: RouterModel | None = None
+        self._minilm: Embedder | None = None
+        self._vectors: dict[str, Any] = {}
+        self._vectors_lock = threading.Lock()
 
     @classmethod
     def from_settings(
@@ -129,7 +148,10 @@ class Assistant:
         text = validate_question(question, self.settings.max_question_chars)
         turns = validate_history(history)
         lens = validate_audience(audience)
-        routed = route(text, [t.model_dump() for t in turns])
+        past: list[dict[str, str]] = [{"role": t.role, "content": t.content} for t in turns]
+        routed = route(text, past, self._understand(text, past))
+        if routed.injection and routed.intent != "out_of_scope":
+            routed = self._without_injection(text, past, routed)
         effective: Audience = routed.audience_hint or lens or "all"
         if routed.intent == "assessment":
             answer = self._assessment_answer(text, routed, effective)
@@ -137,6 +159,66 @@ class Assistant:
             answer = self._retrieval_answer(text, routed, effective, turns, on_token)
         latency = round((time.perf_counter() - started) * 1000, 2)
         return answer.model_copy(update={"latency_ms": latency})
+
+    # ------------------------------------------------------------------ understanding
+
+    def _judgment_embedder(self) -> Embedder:
+        """MiniLM for the learned models: the index's embedder when it is MiniLM."""
+        with self._vectors_lock:
+            if self._minilm is None:
+                same = getattr(self.embedder, "name", "") == MINILM_NAME
+                self._minilm = self.embedder if same else make_embedder(self.settings)
+            return self._minilm
+
+    def _embed(self, texts: Sequence[str]) -> list[Any]:
+        """MiniLM vectors, cached by text (history turns are embedded once per conversation)."""
+        import numpy as np
+
+        with self._vectors_lock:
+            todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if todo:
+            fresh = self._judgment_embedder().embed_documents(todo)
+            with self._vectors_lock:
+                if len(self._vectors) + len(todo) > _VECTOR_CACHE:
+                    self._vectors.clear()
+                for t, v in zip(todo, fresh, strict=True):
+                    self._vectors[t] = np.asarray(v, dtype=np.float32)
+        with self._vectors_lock:
+            return [self._vectors.get(t) for t in texts]
+
+    def _get_router(self) -> RouterModel:
+        with self._classifier_lock:
+            if self._router is None:
+                self._router = RouterModel.load()
+            return self._router
+
+    def _understand(self, text: str, history: Sequence[Mapping[str, str]]) -> Understanding:
+        texts = context_texts(text, history)
+        wanted = [t for t in texts if t]
+        vectors = dict(zip(wanted, self._embed(wanted), strict=True))
+        return self._get_router().understand(features(vectors, texts))
+
+    def _without_injection(
+        self, text: str, history: Sequence[Mapping[str, str]], routed: Route
+    ) -> Route:
+        """Answer the legitimate part: drop the sentences that carry the instruction."""
+        sentences = split_sentences(text)
+        if len(sentences) < 2:
+            return routed
+        router = self._get_router()
+        vectors = self._embed(sentences)
+        kept = []
+        for sentence, vector in zip(sentences, vectors, strict=True):
+            x = features({sentence: vector}, (sentence, "", ""))
+            if router.injection_p(x) < 0.5:
+                kept.append(sentence)
+        if not kept or len(kept) == len(sentences):
+            return routed
+        question = " ".join(kept)
+        cleaned = route(question, history, self._understand(question, history))
+        if cleaned.intent in ("out_of_scope", "greeting", "assessment"):
+            return routed
+        return Route(**{**cleaned.__dict__, "injection": True})
 
     def classify(self, description: str) -> Assessment:
         """Production-or-demo assessment of a project description, criterion by criterion."""
@@ -207,7 +289,7 @@ class Assistant:
             model=composed.model,
             retrieved=[to_retrieved(s) for s in scored],
             guard=composed.guard,
-            notices=[*self._notices, *composed.notices, *_hints(text, composed)],
+            notices=[*self._notices, *composed.notices, *_hints(routed, composed)],
         )
 
     def _search_and_compose(
@@ -219,30 +301,58 @@ class Assistant:
         on_token: TokenSink | None = None,
     ) -> tuple[list[ScoredChunk], Composed]:
         query = routed.standalone_question
-        vector = self.embedder.embed_query(query)
+        if self._judgment_embedder() is self.embedder:
+            vector = [float(x) for x in self._embed([query])[0]]  # the router's, cached
+        else:
+            vector = self.embedder.embed_query(query)
+        audiences = routed.audiences if len(routed.audiences) > 1 else (audience,)
+        scored_all: list[ScoredChunk] = []
+        parts: list[tuple[Audience, Composed]] = []
+        for each in audiences:
+            scored, composed = self._one_audience(routed, each, turns, text, vector, on_token)
+            if composed.refused:
+                return scored, composed
+            scored_all += [s for s in scored if s not in scored_all]
+            parts.append((each, composed))
+        if len(parts) == 1:
+            return scored_all, parts[0][1]
+        return scored_all, merge_audiences(parts)
+
+    def _one_audience(
+        self,
+        routed: Route,
+        audience: Audience,
+        turns: Sequence[Turn],
+        text: str,
+        vector: list[float],
+        on_token: TokenSink | None,
+    ) -> tuple[list[ScoredChunk], Composed]:
+        query = routed.standalone_question
         lens = None if audience == "all" else audience
         view = self._current_view()
-        pins = pinned_sections(routed.intent, routed.focus, audience, view.library)
+        intent = routed.intent
+        focus = routed.focus
+        if len(routed.audiences) > 1 and intent == "stakeholder":
+            focus = f"audience:{audience}"
+        pins = pinned_sections(intent, focus, audience, view.library)
         scored = self.retriever.search(query, audience=lens, query_vector=vector, pinned=pins)
         hits = [s for s in scored if not s.pinned]  # the evidence gate judges search alone
         reason = evidence_refusal(
-            query,
             hits,
-            view.vocabulary,
             best_dense=self._best_dense(hits, vector),
             min_dense=self.settings.retrieval.min_dense_score,
-            intent=routed.intent,
         )
         if reason is not None:
             return hits, refusal(reason)
         request = AnswerRequest(
             question=text,
             standalone_question=query,
-            intent=routed.intent,
+            intent=intent,
             audience=audience,
             retrieved=scored,
             history=tuple(turns),
-            focus=routed.focus,
+            focus=focus,
+            form=routed.form,
         )
         return scored, compose_with_tokens(self.backend, request, on_token)
 
@@ -279,15 +389,23 @@ class Assistant:
                         "The project classifier is not installed in this build: "
                         "reinstall prodai-assistant with `pip install -e .`."
                     ) from exc
+                # the classifier was trained on MiniLM vectors: share the embedder if it is
+                # MiniLM, else (a test's fake embedder) use the configured MiniLM path
+                embedder = self.embedder
+                if getattr(embedder, "name", "") != MINILM_NAME:
+                    embedder = make_embedder(self.settings)
                 self._classifier = Classifier(
-                    self.library, embedder=self.embedder, settings=self.settings.classifier
+                    self.library, embedder=embedder, settings=self.settings.classifier
                 )
             classifier: ProjectClassifier = self._classifier
             return classifier
 
 
-def _hints(question: str, composed: Composed) -> list[str]:
-    return [ASSESS_HINT] if not composed.refused and asks_about_own_project(question) else []
+def _hints(routed: Route, composed: Composed) -> list[str]:
+    if composed.refused:
+        return []
+    hints = [INJECTION_NOTICE] if routed.injection else []
+    return hints + ([ASSESS_HINT] if routed.asks_own else [])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,113 @@
+"""Question understanding learned from ``banks/questions``: for a message and its conversation,
+the intent, the audiences it implies, whether it is a question or a project description, the
+form asked for, whether it leans on earlier turns, whether it carries an injection, and the
+part it names. Numpy over the committed artifact; no wording rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..learning import artifact
+from ..learning.banks import AUDIENCE_KEYS, FORMS, INTENTS, KINDS
+
+ARTIFACT = "router"
+DIM = 384
+YES_NO = ("no", "yes")
+FLAGS = ("followup", "injection", *(f"audience.{a}" for a in AUDIENCE_KEYS))
+Embed = Callable[[Sequence[str]], np.ndarray]
+_ASSISTANT_CHARS = 600  # enough of the previous answer to know its topic
+# A wrong form or focus costs more than none (it cuts or narrows a good answer): act on them
+# only when the model is fairly sure.
+FORM_P = 0.6
+FOCUS_P = 0.7
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the model read in one message (probabilities kept for thresholds and reports)."""
+
+    intent: str
+    intent_p: float
+    kind: str
+    form: str
+    audiences: tuple[str, ...]
+    followup: bool
+    injection: float
+    focus: str | None
+
+    @property
+    def is_description(self) -> bool:
+        return self.kind in ("description", "description_question")
+
+
+def context_texts(message: str, history: Sequence[Mapping[str, str]]) -> tuple[str, str, str]:
+    """The message, the last user turn before it, and the start of the last assistant turn."""
+    last_user = next((t["content"] for t in reversed(history) if t.get("role") == "user"), "")
+    last_bot = next((t["content"] for t in reversed(history) if t.get("role") == "assistant"), "")
+    return message, last_user, last_bot[:_ASSISTANT_CHARS]
+
+
+def features(vectors: Mapping[str, np.ndarray], texts: tuple[str, str, str]) -> np.ndarray:
+    """[message, last user turn, last answer, message x last user turn, has history]."""
+    zero = np.zeros(DIM, dtype=np.float32)
+    message, user, bot = (vectors[t] if t else zero for t in texts)
+    has = np.array([1.0 if texts[1] else 0.0], dtype=np.float32)
+    return np.concatenate([message, user, bot, message * user, has])
+
+
+class RouterModel:
+    def __init__(self, loaded: artifact.Artifact) -> None:
+        self.artifact = loaded
+        self.heads = loaded.heads
+
+    @classmethod
+    def load(cls) -> RouterModel:
+        return cls(artifact.load(ARTIFACT))
+
+    def understand(self, x: np.ndarray) -> Understanding:
+        row = x[None, :]
+
+        def best(name: str) -> tuple[str, float]:
+            head = self.heads[name]
+            p = head.predict_proba(row)[0]
+            k = int(p.argmax())
+            return head.classes[k], float(p[k])
+
+        def yes(name: str) -> float:
+            head = self.heads[name]
+            return float(head.predict_proba(row)[0][head.classes.index("yes")])
+
+        intent, intent_p = best("intent")
+        focus, focus_p = best("focus")
+        form, form_p = best("form")
+        return Understanding(
+            intent=intent,
+            intent_p=intent_p,
+            kind=best("kind")[0],
+            form=form if form_p >= FORM_P else "default",
+            audiences=tuple(a for a in AUDIENCE_KEYS if yes(f"audience.{a}") >= 0.5),
+            followup=bool(x[-1]) and yes("followup") >= 0.5,
+            injection=yes("injection"),
+            focus=focus if focus != "none" and focus_p >= FOCUS_P else None,
+        )
+
+    def injection_p(self, x: np.ndarray) -> float:
+        head = self.heads["injection"]
+        return float(head.predict_proba(x[None, :])[0][head.classes.index("yes")])
+
+
+__all__ = [
+    "ARTIFACT",
+    "FLAGS",
+    "FORMS",
+    "INTENTS",
+    "KINDS",
+    "YES_NO",
+    "RouterModel",
+    "Understanding",
+    "context_texts",
+    "features",
+]
