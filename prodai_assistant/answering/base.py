@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -56,6 +57,8 @@ class AnswerRequest:
     history: Sequence[Turn] = ()
     # The router's focus ('hallmark:3', 'term:xops'); its section is in ``retrieved``, pinned.
     focus: str | None = None
+    # The form asked for: default, shorter, one_sentence, bullets, prose, two_versions, compare.
+    form: str = "default"
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,41 @@ def compose_with_tokens(
     return final if final is not None else backend.compose(request)
 
 
+def merge_audiences(parts: Sequence[tuple[str, Composed]]) -> Composed:
+    """One answer in labelled parts, one per audience; markers renumbered, each passage cited
+    once (a chunk and quote cited in two parts keeps its first number)."""
+    from .lens import LENS_LABELS  # "For the CFO:" ...
+
+    blocks: list[str] = []
+    citations: list[Citation] = []
+    seen: dict[tuple[str, str], int] = {}
+    for audience, composed in parts:
+        mapping: dict[int, int] = {}
+        for c in composed.citations:
+            key = (c.chunk_id, c.quote)
+            if key not in seen:
+                seen[key] = len(citations) + 1
+                citations.append(c.model_copy(update={"marker": seen[key]}))
+            mapping[c.marker] = seen[key]
+        text = _renumber(composed.answer, mapping)
+        label = LENS_LABELS.get(audience, f"For {audience}:")
+        blocks.append(f"**{label}**\n\n{text}")
+    notices = list(dict.fromkeys(n for _, c in parts for n in c.notices))
+    guard = [g for _, c in parts for g in c.guard]
+    return Composed(
+        answer="\n\n".join(blocks),
+        citations=citations,
+        guard=guard,
+        notices=notices,
+        model=parts[0][1].model if parts else None,
+    )
+
+
+def _renumber(answer: str, mapping: dict[int, int]) -> str:
+    """Rewrite [n] markers (the marker syntax is a definition) through ``mapping``."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", answer)
+
+
 def refusal_text(reason: str) -> str:
     """The fixed refusal for a reason; unknown reasons get the off-topic wording."""
     lead = REFUSAL_LEADS.get(reason, REFUSAL_LEADS["off_topic"])
@@ -141,6 +179,7 @@ __all__ = [
     "TokenSink",
     "compose_with_tokens",
     "greeting",
+    "merge_audiences",
     "refusal",
     "refusal_text",
     "streams",

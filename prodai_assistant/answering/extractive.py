@@ -11,7 +11,7 @@ every citation points at a retrieved chunk.
 from __future__ import annotations
 
 from .base import AnswerRequest, Composed, greeting, refusal
-from .lens import LENS_LABELS, lens_point
+from .lens import LENS_LABELS, fits_lens, lens_point
 from .planners import plan_points
 from .pool import Evidence
 from .sentences import Point, Unit, render, terms, units_of
@@ -31,8 +31,8 @@ class ExtractiveBackend:
         points = plan_points(evidence)
         if not points:
             return refusal("no_evidence")
-        lens = lens_point(evidence, points)
-        answer, citations = render(points, lens)
+        lens = lens_point(evidence, points) if fits_lens(request) else None
+        answer, citations = render(points, lens, request.form)
         return Composed(answer=answer, citations=citations)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ..models import Audience
 from ..routing.pins import STAKEHOLDER_DOCS, audience_overview, first_parts, stakeholder_chunks
+from .base import AnswerRequest
 from .pool import Evidence
 from .sentences import (
     WEAK_TERMS,
@@ -67,6 +68,16 @@ def _plan_every_audience(ev: Evidence, asked: frozenset[str]) -> list[Point]:
     return points
 
 
+# Answers a stakeholder's closing sentence reads well after: the concept itself. Glossary
+# entries, versions of the definition, figures and rubric details stand alone.
+LENS_INTENTS = frozenset({"definition", "hallmarks", "bottom_line", "comparison", "general"})
+
+
+def fits_lens(request: AnswerRequest) -> bool:
+    """Whether a closing stakeholder sentence belongs in this answer."""
+    return request.intent in LENS_INTENTS and request.form not in ("shorter", "one_sentence")
+
+
 def lens_point(ev: Evidence, points: Sequence[Point]) -> Point | None:
     """A closing point from the audience's stakeholder document, for non-stakeholder intents."""
     audience: Audience = ev.request.audience
@@ -88,4 +99,11 @@ def lens_point(ev: Evidence, points: Sequence[Point]) -> Point | None:
     return Point((best,), LENS_LABELS[audience]) if best else None
 
 
-__all__ = ["AUDIENCE_TERMS", "LENS_LABELS", "lens_point", "plan_stakeholder"]
+__all__ = [
+    "AUDIENCE_TERMS",
+    "LENS_INTENTS",
+    "LENS_LABELS",
+    "fits_lens",
+    "lens_point",
+    "plan_stakeholder",
+]

@@ -146,25 +146,55 @@ def excerpt(chunk: Chunk, asked: frozenset[str], max_units: int = 3) -> list[Poi
     return grouped([u for u in units if u.index in picked])
 
 
-def render(points: Sequence[Point], lens: Point | None = None) -> tuple[str, list[Citation]]:
-    """Markdown (lead paragraph, bullets, lens paragraph) and citations in marker order."""
-    citations: list[Citation] = []
-    markers: dict[tuple[str, int, int], int] = {}
+def shape(points: Sequence[Point], form: str) -> list[Point]:
+    """The points a form keeps: one sentence, a short answer, or all of them."""
+    if not points:
+        return []
+    if form == "one_sentence":
+        return [Point(points[0].units[:1])]
+    if form == "shorter":
+        lead = Point(points[0].units[:2], points[0].label)
+        return [lead, *points[1:2]] if len(lead.units) < 2 else [lead]
+    return list(points)
 
-    def cite(point: Point) -> str:
-        key = (point.chunk.chunk_id, point.units[0].start, point.units[-1].end)
+
+def render(
+    points: Sequence[Point], lens: Point | None = None, form: str = "default"
+) -> tuple[str, list[Citation]]:
+    """Markdown in the asked-for form, and citations in marker order: one marker per passage
+    (chunk), however many of its sentences are quoted.
+
+    default: a lead paragraph, then the supporting points as prose when there are one or two,
+    or as one short list; prose: one paragraph; bullets: a lead sentence and a list; shorter
+    and one_sentence: the first points only (see ``shape``).
+    """
+    points = shape(points, form)
+    citations: list[Citation] = []
+    markers: dict[str, int] = {}
+
+    def cite(point: Point, labelled: bool = True) -> str:
+        key = point.chunk.chunk_id
         if key not in markers:
             markers[key] = len(markers) + 1
             citations.append(_citation(point, markers[key]))
         text = " ".join(" ".join(u.text.split()) for u in point.units)
         said = tokenize(point.label)[:3] == tokenize(text)[:3]
-        label = f"**{point.label}** " if point.label and not said else ""
+        label = f"**{point.label}** " if labelled and point.label and not said else ""
         return f"{label}{text} [{markers[key]}]"
 
+    rest = list(points[1:])
     blocks = [cite(points[0])]
-    if len(points) > 1:
-        blocks.append("\n".join(f"- {cite(p)}" for p in points[1:]))
-    if lens is not None:
+    if form == "bullets" and not rest and len(points[0].units) > 1:
+        blocks = [f"- {cite(Point((u,)))}" for u in points[0].units]
+    elif form == "bullets" and rest:
+        blocks.append("\n".join(f"- {cite(p)}" for p in rest))
+    elif rest and (form in ("prose", "shorter", "one_sentence") or len(rest) <= 2):
+        blocks.append(" ".join(cite(p) for p in rest))
+    elif rest:
+        blocks.append("\n".join(f"- {cite(p)}" for p in rest))
+    if form == "prose":
+        blocks = [" ".join(blocks)]
+    if lens is not None and form not in ("shorter", "one_sentence"):
         blocks.append(cite(lens))
     return "\n\n".join(blocks), citations
 
@@ -183,6 +213,7 @@ __all__ = [
     "overlap",
     "redundant",
     "render",
+    "shape",
     "terms",
     "units_of",
     "whole_section",
