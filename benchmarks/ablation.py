@@ -76,7 +76,9 @@ def main() -> int:
                 results[name][0].append(verdict)
                 results[name][1].append(conf)
         for name, (predicted, confidence) in results.items():
-            print(format_scores(f"{path.name} / {name}", verdict_scores(gold, predicted, confidence)))
+            print(
+                format_scores(f"{path.name} / {name}", verdict_scores(gold, predicted, confidence))
+            )
     return 0
 
 

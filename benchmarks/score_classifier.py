@@ -5,7 +5,8 @@ classifier from whatever ``prodai_assistant`` is importable, so an older commit 
 on a new blind set the same way:
 
     git worktree add /tmp/before 332b3bd
-    PYTHONPATH=/tmp/before python benchmarks/score_classifier.py evals/blind/classification_blind_b.jsonl
+    PYTHONPATH=/tmp/before python benchmarks/score_classifier.py \
+        evals/blind/classification_blind_b.jsonl
 """
 
 from __future__ import annotations

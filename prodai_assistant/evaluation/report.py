@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..rendering import render
 from .gates import GateResult
+from .named_sets import markdown_table
 from .runner import EvalReport
 
 FILES = ("report.json", "report.md", "report.html")
@@ -81,6 +82,7 @@ def render_markdown(report: EvalReport) -> str:
             f"| {name} | {_fmt(g.value)} | {g.op} {_fmt(g.threshold)} | {result} "
             f"| {_items(g) if not g.passed else ''} |"
         )
+    out += ["", *markdown_table(report.named_sets)]
     out += ["", "## Failing cases", ""]
     failing = _failing_cases(report)
     out += [f"- `{cid}`: {'; '.join(f)}" for cid, f in failing] or ["None."]

@@ -24,6 +24,7 @@ from .cases import (
 )
 from .datasets import EvalData, QAItem
 from .gates import Gate, GateResult, check_baseline, check_gates
+from .named_sets import NamedSet, NamedSetResult, score_named_set
 
 VERDICTS = ("production", "demo", "not_assessable")
 Progress = Callable[[str], None]
@@ -56,12 +57,21 @@ class EvalReport(BaseModel):
     confusion: dict[str, dict[str, int]] = Field(default_factory=dict)
     audit: list[AuditResult] = Field(default_factory=list)
     nondeterministic: list[str] = Field(default_factory=list)
+    named_sets: list[NamedSetResult] = Field(default_factory=list)
     report_hash: str = ""
     timings: dict[str, float] = Field(default_factory=dict)
 
     @property
     def failed_gates(self) -> list[GateResult]:
         return [g for g in self.gates if not g.passed]
+
+    def with_named_sets(self, named: list[NamedSetResult]) -> EvalReport:
+        """This report with the named-set results added (the hash covers them too)."""
+        if not named:
+            return self
+        updated = self.model_copy(update={"named_sets": named, "report_hash": ""})
+        blob = updated.model_dump(mode="json", exclude={"timings", "report_hash"})
+        return updated.model_copy(update={"report_hash": m.stable_hash(blob)})
 
 
 class CachingEmbedder:
@@ -111,8 +121,10 @@ def run_eval(
     backend: str = "extractive",
     check_determinism: bool = True,
     progress: Progress | None = None,
+    named_sets: Sequence[NamedSet] = (),
 ) -> EvalReport:
-    """Ask every QA item, classify every description, audit the scorer, apply gates."""
+    """Ask every QA item, classify every description, audit the scorer, apply gates; score
+    the named blind and tuned sets (reported apart, never gated)."""
     say = progress or (lambda _msg: None)
     scorer = CachingEmbedder(embedder) if embedder is not None else None
     timings: dict[str, float] = {}
@@ -140,7 +152,28 @@ def run_eval(
         say("repeating every case to check determinism")
         unstable = _unstable(answerer, data, answers, assessments)
     timings["determinism_s"] = time.perf_counter() - clock
-    return build_report(
+    clock = time.perf_counter()
+    named = [
+        score_named_set(
+            s,
+            lambda text: answerer.classify(text),
+            lambda q, h: ask_item(
+                answerer,
+                QAItem.model_validate(
+                    {
+                        "id": "named",
+                        "question": q,
+                        "history": h,
+                        "expect": "refuse",
+                        "category": "named",
+                    }
+                ),
+            ),
+        )
+        for s in named_sets
+    ]
+    timings["named_sets_s"] = time.perf_counter() - clock
+    report = build_report(
         data,
         qa,
         cls,
@@ -152,6 +185,7 @@ def run_eval(
         timings=timings,
         determinism=check_determinism,
     )
+    return report.with_named_sets(named)
 
 
 def _score(

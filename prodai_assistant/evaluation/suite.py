@@ -10,6 +10,7 @@ from ..embeddings import Embedder, make_embedder
 from ..models import Chunk
 from .datasets import default_evals_dir, load_eval_data, sample
 from .gates import baseline_backend, load_baseline, load_gates
+from .named_sets import load_named_sets
 from .runner import Answerer, EvalReport, Progress, run_eval
 
 GATES_FILE = "gates.yaml"
@@ -51,10 +52,12 @@ def run_suite(
             progress("opening the index (built on first use)")
         assistant = Assistant.from_settings(settings, embedder=embedder)
     chunks = chunks if chunks is not None else _library(assistant)
+    named = load_named_sets(evals_dir) if limit is None else []
     return run_eval(
         assistant,
         data,
         chunks,
+        named_sets=named,
         embedder=embedder or getattr(assistant, "embedder", None),
         gates=gates,
         baseline=baseline,
