@@ -5,7 +5,7 @@ Typical use (the Assistant and the app do this)::
     store = open_audit_store(settings)           # SQLite in data_dir, PostgreSQL, or a no-op
     record = record_from_answer(answer, settings=settings, corpus_hash=status.corpus_hash,
                                 session_id=session, history=history)
-    record_id = store.record(record)             # redacts secrets and e-mails, then inserts
+    record_id = store.record(record)             # redacts secrets and personal data, inserts
     store.add_feedback(record_id, -1, "wrong figure", session_id=session)
     stats = store.stats(since, until)            # OpsStats for the Operations page
     result = replay(store.get(record_id), factory)   # "identical" or a unified diff
