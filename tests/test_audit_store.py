@@ -23,6 +23,7 @@ from prodai_assistant.audit import (
     record_from_answer,
 )
 from prodai_assistant.audit import sql as sql_module
+from prodai_assistant.audit import store as store_module
 from prodai_assistant.audit.bench import sample_answer
 from prodai_assistant.config import Settings
 from prodai_assistant.errors import AuditError, InputError
@@ -104,6 +105,24 @@ def test_record_is_redacted_before_storage(store: AuditStore) -> None:
     rid = store.record(make(question="reach me at ceo@corp.example.com"))
     stored = store.get(rid)
     assert stored is not None and stored.question == "reach me at [REDACTED:email]"
+
+
+def test_every_free_text_field_is_redacted_before_storage(store: AuditStore) -> None:
+    """ask and classify records, the chat history and feedback comments (issue 13, item 4)."""
+    key = "DB_PASSWORD=hunter2"
+    record = make(
+        question=f"why does {key} fail?",
+        history=[Turn(role="user", content="my card is 4111 1111 1111 1111")],
+        answer="call +44 20 7946 0958",
+    )
+    rid = store.record(record)
+    store.add_feedback(rid, -1, "it leaked sk-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4")
+    stored = store.get(rid)
+    assert stored is not None
+    assert stored.question == "why does DB_PASSWORD=[REDACTED:secret] fail?"
+    assert stored.history[0].content == "my card is [REDACTED:card_number]"
+    assert stored.answer == "call [REDACTED:phone]"
+    assert store.feedback_for(rid)[0].comment == "it leaked [REDACTED:api_key]"
 
 
 def test_records_are_append_only(store: AuditStore) -> None:
@@ -344,6 +363,25 @@ def test_raw_updates_and_deletes_are_rejected(
         execute(statement)
     assert store.get(record.id) == record
     assert [f.score for f in store.feedback_for(record.id)] == [-1]
+
+
+def test_rows_written_before_a_rule_existed_are_redacted_when_read(
+    sql_store: tuple[AuditStore, RawExecute], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing read from the store is shown unredacted: get, list, export, stats, feedback."""
+    store, _ = sql_store
+    leak = "token is glpat-" + "k-hB2dcsMtg2GC_cmFOb"
+    with monkeypatch.context() as old_version:  # a version whose redactor missed GitLab tokens
+        old_version.setattr(sql_module, "redact_record", lambda record: record)
+        old_version.setattr(store_module, "clean", lambda text: text)
+        rid = store.record(make(question=leak, refused=True))
+        store.add_feedback(rid, -1, leak)
+    shown = "token is [REDACTED:gitlab_token]"
+    assert [r.question for r in (store.get(rid), *store.list(), *store.export()) if r] == [
+        shown
+    ] * 3
+    assert [q.question for q in store.stats().top_refused] == [shown.lower()]
+    assert [f.comment for f in store.feedback_for(rid)] == [shown]
 
 
 def test_prune_only_removes_records_older_than_its_cutoff(

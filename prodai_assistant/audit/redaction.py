@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from .checks import Span
@@ -54,20 +55,26 @@ def canonical(text: str) -> tuple[str, list[int] | None]:
     return folded_text, origin
 
 
+# Each rule's cues as one pattern: a regex search is much cheaper than a loop of `in` tests.
+_CUES = [
+    re.compile("|".join(map(re.escape, rule.cues)), re.IGNORECASE)
+    if isinstance(rule.cues, tuple)
+    else rule.cues
+    for rule in RULES
+]
+_CACHED_CHARS = 512  # longer texts (answers, descriptions) rarely repeat and would fill memory
+
+
 def _hits(text: str) -> list[tuple[Span, str]]:
     """Non-overlapping (span, kind) hits; earlier rules win over later overlapping ones."""
-    lowered = text.lower()
-    prechecks: dict[re.Pattern[str], bool] = {}
+    present: dict[re.Pattern[str], bool] = {}  # the number rules share one cue
     taken: list[tuple[Span, str]] = []
-    for rule in RULES:
-        cues = rule.cues
-        if isinstance(cues, re.Pattern):
-            if cues not in prechecks:
-                prechecks[cues] = cues.search(text) is not None
-            if not prechecks[cues]:
+    for rule, cues in zip(RULES, _CUES, strict=True):
+        if cues is not None:
+            if cues not in present:
+                present[cues] = cues.search(text) is not None
+            if not present[cues]:
                 continue
-        elif cues is not None and not any(cue in lowered for cue in cues):
-            continue
         for start, end in spans(rule, text):
             if all(end <= s or start >= e for (s, e), _ in taken):
                 taken.append(((start, end), rule.kind))
@@ -95,6 +102,11 @@ def redact(text: str) -> str:
 
 def clean(text: str) -> str:
     """Sanitised, then redacted: what every stored or shown string goes through."""
+    return _clean_short(text) if len(text) <= _CACHED_CHARS else redact(sanitize(text))
+
+
+@lru_cache(maxsize=8192)  # titles, quotes and settings repeat from one record to the next
+def _clean_short(text: str) -> str:
     return redact(sanitize(text))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import AuditError
 from .records import AuditRecord, Feedback, RecordKind, as_utc, redact_record
+from .redaction import clean
 from .stats import StatRow
 from .store import DEFAULT_LIMIT, BaseStore, check_feedback
 
@@ -31,6 +32,11 @@ _INSERT_FEEDBACK = (
 )
 _STAT_COLUMNS = "id, kind, created_at, latency_ms, refused, question, verdict"
 _FEEDBACK_COLUMNS = "f.id, f.record_id, f.created_at, f.score, f.comment, f.session_id"
+
+
+def _load(payload: str) -> AuditRecord:
+    """A stored record as shown: redacted again, so rows older than a rule never show a secret."""
+    return redact_record(AuditRecord.model_validate_json(payload))
 
 
 class SQLAuditStore(BaseStore):
@@ -152,7 +158,7 @@ class SQLAuditStore(BaseStore):
 
     def get(self, record_id: str) -> AuditRecord | None:
         rows = self._fetch("SELECT payload FROM audit_records WHERE id = ?", (record_id,))
-        return AuditRecord.model_validate_json(rows[0][0]) if rows else None
+        return _load(rows[0][0]) if rows else None
 
     def _ids_with_prefix(self, prefix: str) -> builtins.list[str]:
         # prefix is validated as hex, so it carries no LIKE wildcards
@@ -175,7 +181,7 @@ class SQLAuditStore(BaseStore):
             " ORDER BY created_at DESC, id DESC LIMIT ?"
         )
         rows = self._fetch(sql, (*params, limit or DEFAULT_LIMIT))
-        return [AuditRecord.model_validate_json(row[0]) for row in rows]
+        return [_load(row[0]) for row in rows]
 
     def count(self, since: datetime | None = None, until: datetime | None = None) -> int:
         where, params = self._range(since, until)
@@ -223,7 +229,7 @@ class SQLAuditStore(BaseStore):
                 record_id=row[1],
                 created_at=self._from_ts(row[2]),
                 score=row[3],
-                comment=row[4],
+                comment=clean(row[4]) if row[4] is not None else None,
                 session_id=row[5],
             )
             for row in self._fetch(sql, tuple(params))
@@ -261,7 +267,7 @@ class SQLAuditStore(BaseStore):
                 (*extra, EXPORT_BATCH),
             )
             for row in rows:
-                yield AuditRecord.model_validate_json(row[2])
+                yield _load(row[2])
             if len(rows) < EXPORT_BATCH:
                 return
             after = (rows[-1][0], rows[-1][1])
@@ -277,7 +283,7 @@ class SQLAuditStore(BaseStore):
                 created_at=self._from_ts(row[2]),
                 latency_ms=row[3],
                 refused=bool(row[4]),
-                question=row[5],
+                question=clean(row[5]),
                 verdict=row[6],
             )
             for row in rows

@@ -10,7 +10,7 @@ from typing import Protocol, runtime_checkable
 
 from ..errors import AuditError, InputError
 from .records import AuditRecord, Feedback, RecordKind, as_utc, redact_record, utc_now
-from .redaction import redact
+from .redaction import clean, sanitize
 from .stats import OpsStats, StatRow, compute_stats
 
 DEFAULT_LIMIT = 1000
@@ -76,14 +76,15 @@ class AuditStore(Protocol):
 def check_feedback(
     record_id: str, score: int, comment: str | None, session_id: str | None
 ) -> Feedback:
-    """Validate and redact one feedback entry."""
+    """Validate, sanitise and redact one feedback entry."""
     if score not in (-1, 1):
         raise InputError(f"feedback score must be +1 or -1, got {score!r}")
+    comment = clean(comment).strip() if comment else None
     return Feedback(
         record_id=record_id,
         score=1 if score > 0 else -1,
-        comment=redact(comment.strip()) if comment and comment.strip() else None,
-        session_id=session_id,
+        comment=comment or None,
+        session_id=sanitize(session_id) if session_id is not None else None,
     )
 
 
