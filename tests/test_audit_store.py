@@ -125,6 +125,22 @@ def test_every_free_text_field_is_redacted_before_storage(store: AuditStore) -> 
     assert store.feedback_for(rid)[0].comment == "it leaked [REDACTED:api_key]"
 
 
+def test_text_that_no_database_accepts_is_sanitised_not_lost(store: AuditStore) -> None:
+    """A lone surrogate (from JSON history) and NUL (from a file) used to lose the record."""
+    record = make(
+        question="desc\x00ription",
+        history=[Turn(role="user", content="half a pair \ud83d here")],
+        kind="classify",
+    )
+    rid = store.record(record)
+    store.add_feedback(rid, 1, "nul\x00 and \udc00", session_id="s\x00")
+    stored = store.get(rid)
+    assert stored is not None and stored.question == "description"
+    assert stored.history[0].content == "half a pair \ufffd here"
+    (vote,) = store.feedback_for(rid)
+    assert (vote.comment, vote.session_id) == ("nul and \ufffd", "s")
+
+
 def test_records_are_append_only(store: AuditStore) -> None:
     record = make()
     store.record(record)
