@@ -235,3 +235,26 @@ def test_replay_exit_codes(
     assert "+xOps keeps models running. [1]" in out
     code, out, _ = run(capsys, "audit", "replay", record.id, "--json")
     assert code == 1 and json.loads(out)["status"] == "changed"
+
+
+def test_replay_uses_the_operators_settings_not_the_records(
+    store: SQLiteAuditStore, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, item 11: one planted row chose the model folder and the LLM server."""
+    fake = FakeAssistant({"Q?": ("glossary#xops", "xOps runs models in production.")})
+    record = record_from_answer(fake.ask("Q?"), settings=Settings())
+    planted = {
+        **record.settings_snapshot,
+        "llm": "openai:gpt-4o",
+        "llm_options": {**record.settings_snapshot["llm_options"], "base_url": "http://evil:1/v1"},
+        "embedding": {**record.settings_snapshot["embedding"], "model_path": "/tmp/evil-model"},
+    }
+    store.record(record.model_copy(update={"settings_snapshot": planted}))
+    built: list[Settings] = []
+    monkeypatch.setattr(audit_cli, "build_assistant", lambda s: built.append(s) or fake)
+    code, out, _ = run(capsys, "audit", "replay", record.id)
+    assert code == 0 and built == [Settings()]
+    assert (built[0].llm, built[0].llm_options.base_url) == ("extractive", None)
+    assert "replayed with today's settings" in out
+    assert 'llm_options.base_url: recorded "http://evil:1/v1", now null' in out
+    assert 'embedding.model_path: recorded "/tmp/evil-model"' in out

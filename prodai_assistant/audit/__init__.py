@@ -8,7 +8,7 @@ Typical use (the Assistant and the app do this)::
     record_id = store.record(record)             # redacts secrets and personal data, inserts
     store.add_feedback(record_id, -1, "wrong figure", session_id=session)
     stats = store.stats(since, until)            # OpsStats for the Operations page
-    result = replay(store.get(record_id), factory)   # "identical" or a unified diff
+    result = replay(store.get(record_id), assistant, settings)  # today's settings; a diff
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from .records import (
     record_from_answer,
     record_from_assessment,
     redact_record,
-    settings_from_snapshot,
     settings_snapshot,
 )
 from .redaction import redact, redact_value
-from .replay import AssistantFactory, ReplayResult, replay
+from .replay import AssistantLike, ReplayResult, replay, settings_changes
 from .sqlite import FILENAME, SQLiteAuditStore
 from .stats import DayVolume, OpsStats, RefusedQuestion, compute_stats, percentile
 from .store import AuditStore, MemoryAuditStore, NullAuditStore
@@ -63,7 +62,7 @@ def open_audit_store(settings: Settings, *, force: bool = False) -> AuditStore:
 
 
 __all__ = [
-    "AssistantFactory",
+    "AssistantLike",
     "AuditRecord",
     "AuditStore",
     "BenchResult",
@@ -89,7 +88,7 @@ __all__ = [
     "redact_record",
     "redact_value",
     "replay",
-    "settings_from_snapshot",
+    "settings_changes",
     "settings_snapshot",
     "write_jsonl",
 ]

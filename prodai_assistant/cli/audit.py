@@ -6,7 +6,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +20,6 @@ from ..audit import (
     feedback_candidates,
     open_audit_store,
     replay,
-    settings_from_snapshot,
     write_jsonl,
 )
 from ..audit.replay import AssistantLike
@@ -87,8 +86,17 @@ def _range(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
     return since, until
 
 
+# Control characters (ESC starts terminal escape sequences) and bidirectional overrides.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Stored text made safe for a terminal: a planted row cannot move the cursor or recolour."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
 def _one_line(text: str, width: int) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(printable(text).split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
@@ -133,27 +141,28 @@ def build_assistant(settings: Settings) -> AssistantLike:
     return assistant
 
 
-def assistant_factory(current: Settings) -> Callable[[dict[str, Any]], AssistantLike]:
-    """Recorded snapshot -> assistant on today's corpus and index (paths from ``current``)."""
-    return lambda snapshot: build_assistant(settings_from_snapshot(snapshot, current))
-
-
 def cmd_replay(args: argparse.Namespace) -> int:
     settings = load_settings()
     with _store(settings) as store:
         record = store.get(store.resolve(args.id))
     if record is None:
         raise AuditError(f"audit record {args.id!r} is gone")
-    result = replay(record, assistant_factory(settings))
+    # Today's settings, never the record's: a planted row must not pick the model or the server.
+    result = replay(record, build_assistant(settings), settings)
     if args.json:
         print(result.model_dump_json(indent=2))
-    elif result.identical:
+        return 0 if result.identical else 1
+    if result.identical:
         print(f"identical: record {record.id} reproduces exactly")
     else:
         print(f"changed ({', '.join(result.changes)}): record {record.id}")
+    if result.settings_changes:
+        print("replayed with today's settings; the record was made with:")
+        print("\n".join(f"  {change}" for change in result.settings_changes))
+    if not result.identical:
         if result.current_corpus_hash and result.current_corpus_hash != record.corpus_hash:
             print(f"corpus changed: {record.corpus_hash} -> {result.current_corpus_hash}")
-        print(result.diff)
+        print(printable(result.diff))
     return 0 if result.identical else 1
 
 
@@ -250,7 +259,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("id", help="record id or a unique prefix of it")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("replay", help="re-run a record with its settings; exit 1 if it changed")
+    p = sub.add_parser(
+        "replay", help="re-run a record with today's settings; exit 1 if the outcome changed"
+    )
     p.add_argument("id", help="record id or a unique prefix of it")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_replay)
