@@ -100,6 +100,35 @@ def test_bad_date_is_one_clear_line(data_dir: Path, capsys: pytest.CaptureFixtur
     assert err.startswith("error: --since 'last week' is not a date") and err.count("\n") == 1
 
 
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["audit", "list", "--since", "99999999999d"],
+        ["audit", "list", "--until", f"{HUGE}w"],
+        ["audit", "list", "--since", "1000000d"],  # before year 1
+        ["audit", "list", "--since", "0001-01-01T00:00:00+14:00"],
+        ["audit", "export", "--since", f"{HUGE}m"],
+        ["audit", "stats", "--until", f"{HUGE}h"],
+        ["feedback", "export", "--since", f"{HUGE}d"],
+        ["audit", "list", "--limit", HUGE],
+        ["audit", "prune", "--older-than-days", HUGE],
+        ["audit", "prune", "--older-than-days", "99999999", "--dry-run"],
+        ["audit", "bench", "-n", HUGE],
+    ],
+)
+def test_huge_ages_and_limits_are_one_error_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """Issue 13, item 14: these were OverflowError tracebacks."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert "range" in err or "too large" in err
+
+
 def test_bad_limit_is_refused_by_the_parser(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

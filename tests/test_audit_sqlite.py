@@ -173,6 +173,8 @@ def test_recording_overhead_is_small() -> None:
             datetime(2025, 1, 1, 1, tzinfo=timezone(timedelta(hours=5))),
             datetime(2025, 1, 1, tzinfo=UTC),
         ),
+        (datetime(2025, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)),
+        (datetime(9, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)),  # years are padded
     ],
 )
 def test_timestamps_sort_as_text(early: datetime, late: datetime) -> None:

@@ -54,8 +54,11 @@ BEGIN SELECT RAISE(ABORT, 'feedback is append-only; only prune removes old recor
 
 
 def ts_text(moment: datetime) -> str:
-    """A timestamp as fixed-width UTC text (microseconds, 'Z'), so text order is time order."""
-    return as_utc(moment).strftime(_TS_FORMAT)
+    """A timestamp as fixed-width UTC text (microseconds, 'Z'), so text order is time order.
+
+    Not strftime: its ``%Y`` does not pad years before 1000, and "9-01-01" sorts after "2025".
+    """
+    return as_utc(moment).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 class SQLiteAuditStore(SQLAuditStore):

@@ -28,6 +28,8 @@ from ..errors import AuditError, ConfigError, InputError
 
 _RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+MAX_LIMIT = 1_000_000  # --limit: far more than a terminal shows, far less than SQL integers hold
+MAX_BENCH = 100_000
 
 
 def parse_when(text: str, *, now: datetime | None = None, flag: str = "--since") -> datetime:
@@ -36,17 +38,35 @@ def parse_when(text: str, *, now: datetime | None = None, flag: str = "--since")
     value = text.strip().lower()
     if value == "today":
         return now.replace(hour=0, minute=0, second=0, microsecond=0)
-    match = _RELATIVE.match(value)
-    if match:
-        return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
     try:
+        match = _RELATIVE.match(value)
+        if match:
+            return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
         moment = datetime.fromisoformat(text.strip())
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:  # an age reaching before year 1, or a timedelta too large to build
+        raise InputError(
+            f"{flag} {text!r} is out of range: give a date after year 1 or a smaller age"
+        ) from None
     except ValueError:
         raise InputError(
             f"{flag} {text!r} is not a date: use YYYY-MM-DD, an ISO timestamp, 'today', "
             "or an age such as 7d, 12h, 30m, 2w"
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def days_ago(days: int, flag: str) -> datetime:
+    """Now minus ``days``; an InputError (not an OverflowError) when that is before year 1."""
+    try:
+        return datetime.now(UTC) - timedelta(days=days)
+    except OverflowError:
+        raise InputError(f"{flag} {days} is out of range: give fewer days") from None
+
+
+def at_most(value: int, maximum: int, flag: str) -> int:
+    if value > maximum:
+        raise InputError(f"{flag} {value} is too large: give at most {maximum:,}")
+    return value
 
 
 def load_settings() -> Settings:
@@ -103,7 +123,8 @@ def _one_line(text: str, width: int) -> str:
 def cmd_list(args: argparse.Namespace) -> int:
     since, until = _range(args)
     with _store() as store:
-        records = store.list(since=since, until=until, limit=args.limit, kind=args.kind)
+        limit = at_most(args.limit, MAX_LIMIT, "--limit")
+        records = store.list(since=since, until=until, limit=limit, kind=args.kind)
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in records], indent=2))
         return 0
@@ -178,7 +199,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_prune(args: argparse.Namespace) -> int:
     settings = load_settings()
     days = args.older_than_days or settings.audit.retention_days
-    cutoff = datetime.now(UTC) - timedelta(days=days)
+    cutoff = days_ago(days, "--older-than-days")
     with _store(settings) as store:
         if args.dry_run:
             print(f"would remove {store.count(until=cutoff)} record(s) older than {days} day(s)")
@@ -197,7 +218,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    print(bench_record(args.n, settings=load_settings()).model_dump_json())
+    n = at_most(args.n, MAX_BENCH, "-n")
+    print(bench_record(n, settings=load_settings()).model_dump_json())
     return 0
 
 
