@@ -8,6 +8,7 @@ Typical use (the Assistant and the app do this)::
     record_id = store.record(record)             # redacts secrets and personal data, inserts
     store.add_feedback(record_id, -1, "wrong figure", session_id=session)
     stats = store.stats(since, until)            # OpsStats for the Operations page
+    reports = store.verify()                     # recompute the hash chains: intact or not
     result = replay(store.get(record_id), assistant, settings)  # today's settings; a diff
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import ConfigError
 from .bench import BenchResult, bench_record
+from .chain import ChainReport
 from .feedback import FeedbackExport, feedback_candidates, qa_candidate, write_jsonl
 from .records import (
     AuditRecord,
@@ -37,10 +39,13 @@ from .store import AuditStore, MemoryAuditStore, NullAuditStore
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-def open_audit_store(settings: Settings, *, force: bool = False) -> AuditStore:
+def open_audit_store(
+    settings: Settings, *, force: bool = False, owner_url: str | None = None
+) -> AuditStore:
     """The store ``settings.audit`` describes; a NullAuditStore when auditing is off.
 
     ``force=True`` opens the real store even when auditing is off (the CLI reads old records).
+    ``owner_url``: on PostgreSQL, the schema owner's connection, which only prune needs.
     """
     audit = settings.audit
     if not audit.enabled and not force:
@@ -51,7 +56,7 @@ def open_audit_store(settings: Settings, *, force: bool = False) -> AuditStore:
     if url.startswith(_POSTGRES_SCHEMES):
         from .postgres import PostgresAuditStore  # psycopg is optional and imported lazily
 
-        return PostgresAuditStore(url, audit.retention_days)
+        return PostgresAuditStore(url, audit.retention_days, owner_url=owner_url)
     if url.startswith("sqlite:///"):
         return SQLiteAuditStore(Path(url.removeprefix("sqlite:///")), audit.retention_days)
     scheme = url.split("://", 1)[0] if "://" in url else url[:20]
@@ -66,6 +71,7 @@ __all__ = [
     "AuditRecord",
     "AuditStore",
     "BenchResult",
+    "ChainReport",
     "DayVolume",
     "Feedback",
     "FeedbackExport",

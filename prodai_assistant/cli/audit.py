@@ -1,4 +1,4 @@
-"""`prodai audit ...` and `prodai feedback ...`: read, replay, export and prune the audit trail."""
+"""`prodai audit ...` and `prodai feedback ...`: read, verify, replay, export, prune the trail."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from ..audit import (
     AuditStore,
+    ChainReport,
     bench_record,
     feedback_candidates,
     open_audit_store,
@@ -79,8 +80,8 @@ def load_settings() -> Settings:
 
 
 @contextmanager
-def _store(settings: Settings | None = None) -> Iterator[AuditStore]:
-    store = open_audit_store(settings or load_settings(), force=True)
+def _store(settings: Settings | None = None, owner_url: str | None = None) -> Iterator[AuditStore]:
+    store = open_audit_store(settings or load_settings(), force=True, owner_url=owner_url)
     try:
         yield store
     finally:
@@ -200,12 +201,65 @@ def cmd_prune(args: argparse.Namespace) -> int:
     settings = load_settings()
     days = args.older_than_days or settings.audit.retention_days
     cutoff = days_ago(days, "--older-than-days")
-    with _store(settings) as store:
+    with _store(settings, owner_url=args.owner_url) as store:
         if args.dry_run:
             print(f"would remove {store.count(until=cutoff)} record(s) older than {days} day(s)")
             return 0
         removed = store.prune(cutoff)
     print(f"removed {removed} record(s) older than {days} day(s) (before {cutoff:%Y-%m-%d})")
+    return 0
+
+
+def _chain_line(report: ChainReport) -> str:
+    noun = "records" if report.table == "records" else "feedback entries"
+    pruned = f" ({report.pruned} pruned)" if report.pruned else ""
+    return f"{report.entries} {noun}{pruned}, head {report.head_seq}:{report.head_hash[:16]}"
+
+
+def verdict_line(reports: list[ChainReport]) -> str:
+    """One line: 'intact: ...' with each chain's head, or 'broken: ...' naming the first fault."""
+    broken = next((report for report in reports if not report.intact), None)
+    if broken is None:
+        return "intact: " + "; ".join(_chain_line(report) for report in reports)
+    noun = "record" if broken.table == "records" else "feedback entry"
+    who = f"{noun} {broken.broken_id}" if broken.broken_id else f"{broken.table} chain"
+    return f"broken: {who} (seq {broken.broken_seq}): {printable(broken.reason or '')}"
+
+
+_HEAD = re.compile(r"^(\d{1,18}):([0-9a-f]{8,64})$")
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """'120:3fa2c1d4e5f6a7b8' (as verify prints it) -> (120, '3fa2c1d4e5f6a7b8')."""
+    match = _HEAD.match(text.strip().lower())
+    if not match:
+        raise InputError(
+            f"--head {text!r} is not a head: give SEQ:HASH as `prodai audit verify` printed it, "
+            "e.g. 120:3fa2c1d4e5f6a7b8"
+        )
+    return int(match.group(1)), match.group(2)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    anchor = parse_head(args.head) if args.head else None
+    with _store() as store:
+        reports = store.verify(anchor)
+    if args.json:
+        print(json.dumps([report.model_dump(mode="json") for report in reports], indent=2))
+    else:
+        print(verdict_line(reports))
+    return 0 if all(report.intact for report in reports) else 1
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from ..audit.postgres import mask_url, setup_postgres
+
+    chained = setup_postgres(args.owner_url, args.app_role)
+    upgraded = f"; {chained} existing record(s) chained" if chained else ""
+    print(
+        f"audit schema ready in {mask_url(args.owner_url)}: role {args.app_role!r} may only "
+        f"SELECT and INSERT{upgraded}"
+    )
     return 0
 
 
@@ -277,6 +331,20 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="full records as a JSON array")
     p.set_defaults(func=cmd_list)
 
+    p = sub.add_parser("verify", help="recompute the hash chains; exit 1 if they are broken")
+    p.add_argument("--json", action="store_true", help="one report per chain as JSON")
+    p.add_argument(
+        "--head",
+        metavar="SEQ:HASH",
+        help="a records head printed earlier, which must still be there",
+    )
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("setup", help="PostgreSQL: install the schema as its owner, grant the app")
+    p.add_argument("--owner-url", required=True, help="postgresql://OWNER@HOST/DB (the owner)")
+    p.add_argument("--app-role", required=True, help="the role the app connects as")
+    p.set_defaults(func=cmd_setup)
+
     p = sub.add_parser("show", help="one record as JSON, with its feedback")
     p.add_argument("id", help="record id or a unique prefix of it")
     p.set_defaults(func=cmd_show)
@@ -298,6 +366,9 @@ def register(subparsers: Any) -> None:
         "--older-than-days", type=_positive, help="default: PRODAI_AUDIT__RETENTION_DAYS"
     )
     p.add_argument("--dry-run", action="store_true", help="only count what would go")
+    p.add_argument(
+        "--owner-url", help="PostgreSQL: the schema owner's URL (only the owner may prune)"
+    )
     p.set_defaults(func=cmd_prune)
 
     p = sub.add_parser("stats", help="operations figures as JSON")
