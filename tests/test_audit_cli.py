@@ -16,7 +16,7 @@ from prodai_assistant.audit import AuditRecord, SQLiteAuditStore, record_from_an
 from prodai_assistant.audit.bench import sample_answer
 from prodai_assistant.cli import audit as audit_cli
 from prodai_assistant.cli import main
-from prodai_assistant.cli.audit import parse_when
+from prodai_assistant.cli.audit_args import parse_when
 from prodai_assistant.config import Settings
 from prodai_assistant.errors import InputError
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ..errors import ProdAIError
-from . import audit, classify, core, evaluate
+from . import audit, classify, core, evaluate, feedback
 
 
 class CommandGroup(Protocol):
@@ -20,7 +20,7 @@ class CommandGroup(Protocol):
 
 
 # Modules that add sub-commands, in help order. Imported above, so a broken one fails loudly.
-COMMAND_MODULES: tuple[CommandGroup, ...] = (core, classify, evaluate, audit)
+COMMAND_MODULES: tuple[CommandGroup, ...] = (core, classify, evaluate, audit, feedback)
 
 
 def build_parser() -> argparse.ArgumentParser:

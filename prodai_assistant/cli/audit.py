@@ -1,4 +1,4 @@
-"""`prodai audit ...` and `prodai feedback ...`: read, verify, replay, export, prune the trail."""
+"""`prodai audit ...`: read, verify, replay, export and prune the audit trail."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,56 +17,23 @@ from ..audit import (
     AuditStore,
     ChainReport,
     bench_record,
-    feedback_candidates,
     open_audit_store,
     replay,
     write_jsonl,
 )
 from ..audit.replay import AssistantLike
 from ..config import Settings
-from ..errors import AuditError, ConfigError, InputError
-
-_RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-MAX_LIMIT = 1_000_000  # --limit: far more than a terminal shows, far less than SQL integers hold
-MAX_BENCH = 100_000
-
-
-def parse_when(text: str, *, now: datetime | None = None, flag: str = "--since") -> datetime:
-    """'2025-01-31', an ISO timestamp, 'today', or '7d' / '12h' / '30m' / '2w' ago (UTC)."""
-    now = now or datetime.now(UTC)
-    value = text.strip().lower()
-    if value == "today":
-        return now.replace(hour=0, minute=0, second=0, microsecond=0)
-    try:
-        match = _RELATIVE.match(value)
-        if match:
-            return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-        moment = datetime.fromisoformat(text.strip())
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    except OverflowError:  # an age reaching before year 1, or a timedelta too large to build
-        raise InputError(
-            f"{flag} {text!r} is out of range: give a date after year 1 or a smaller age"
-        ) from None
-    except ValueError:
-        raise InputError(
-            f"{flag} {text!r} is not a date: use YYYY-MM-DD, an ISO timestamp, 'today', "
-            "or an age such as 7d, 12h, 30m, 2w"
-        ) from None
-
-
-def days_ago(days: int, flag: str) -> datetime:
-    """Now minus ``days``; an InputError (not an OverflowError) when that is before year 1."""
-    try:
-        return datetime.now(UTC) - timedelta(days=days)
-    except OverflowError:
-        raise InputError(f"{flag} {days} is out of range: give fewer days") from None
-
-
-def at_most(value: int, maximum: int, flag: str) -> int:
-    if value > maximum:
-        raise InputError(f"{flag} {value} is too large: give at most {maximum:,}")
-    return value
+from ..errors import AuditError, ConfigError
+from .audit_args import (
+    MAX_BENCH,
+    MAX_LIMIT,
+    add_range,
+    at_most,
+    days_ago,
+    parse_head,
+    positive,
+    when_range,
+)
 
 
 def load_settings() -> Settings:
@@ -80,7 +46,9 @@ def load_settings() -> Settings:
 
 
 @contextmanager
-def _store(settings: Settings | None = None, owner_url: str | None = None) -> Iterator[AuditStore]:
+def open_store(
+    settings: Settings | None = None, owner_url: str | None = None
+) -> Iterator[AuditStore]:
     store = open_audit_store(settings or load_settings(), force=True, owner_url=owner_url)
     try:
         yield store
@@ -89,7 +57,7 @@ def _store(settings: Settings | None = None, owner_url: str | None = None) -> It
 
 
 @contextmanager
-def _output(path: str | None) -> Iterator[IO[str]]:
+def output(path: str | None) -> Iterator[IO[str]]:
     if path in (None, "-"):
         yield sys.stdout
         return
@@ -99,12 +67,6 @@ def _output(path: str | None) -> Iterator[IO[str]]:
             yield handle
     except OSError as exc:
         raise AuditError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
-
-
-def _range(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
-    since = parse_when(args.since) if getattr(args, "since", None) else None
-    until = parse_when(args.until, flag="--until") if getattr(args, "until", None) else None
-    return since, until
 
 
 # Control characters (ESC starts terminal escape sequences) and bidirectional overrides.
@@ -122,8 +84,8 @@ def _one_line(text: str, width: int) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    since, until = _range(args)
-    with _store() as store:
+    since, until = when_range(args)
+    with open_store() as store:
         limit = at_most(args.limit, MAX_LIMIT, "--limit")
         records = store.list(since=since, until=until, limit=limit, kind=args.kind)
     if args.json:
@@ -143,7 +105,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _store() as store:
+    with open_store() as store:
         record_id = store.resolve(args.id)
         record = store.get(record_id)
         feedback = store.feedback_for(record_id)
@@ -165,7 +127,7 @@ def build_assistant(settings: Settings) -> AssistantLike:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     settings = load_settings()
-    with _store(settings) as store:
+    with open_store(settings) as store:
         record = store.get(store.resolve(args.id))
     if record is None:
         raise AuditError(f"audit record {args.id!r} is gone")
@@ -189,8 +151,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    since, until = _range(args)
-    with _store() as store, _output(args.out) as out:
+    since, until = when_range(args)
+    with open_store() as store, output(args.out) as out:
         count = write_jsonl((r.model_dump(mode="json") for r in store.export(since, until)), out)
     if args.out not in (None, "-"):
         print(f"wrote {count} audit record(s) to {args.out}", file=sys.stderr)
@@ -201,7 +163,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
     settings = load_settings()
     days = args.older_than_days or settings.audit.retention_days
     cutoff = days_ago(days, "--older-than-days")
-    with _store(settings, owner_url=args.owner_url) as store:
+    with open_store(settings, owner_url=args.owner_url) as store:
         if args.dry_run:
             print(f"would remove {store.count(until=cutoff)} record(s) older than {days} day(s)")
             return 0
@@ -226,23 +188,9 @@ def verdict_line(reports: list[ChainReport]) -> str:
     return f"broken: {who} (seq {broken.broken_seq}): {printable(broken.reason or '')}"
 
 
-_HEAD = re.compile(r"^(\d{1,18}):([0-9a-f]{8,64})$")
-
-
-def parse_head(text: str) -> tuple[int, str]:
-    """'120:3fa2c1d4e5f6a7b8' (as verify prints it) -> (120, '3fa2c1d4e5f6a7b8')."""
-    match = _HEAD.match(text.strip().lower())
-    if not match:
-        raise InputError(
-            f"--head {text!r} is not a head: give SEQ:HASH as `prodai audit verify` printed it, "
-            "e.g. 120:3fa2c1d4e5f6a7b8"
-        )
-    return int(match.group(1)), match.group(2)
-
-
 def cmd_verify(args: argparse.Namespace) -> int:
     anchor = parse_head(args.head) if args.head else None
-    with _store() as store:
+    with open_store() as store:
         reports = store.verify(anchor)
     if args.json:
         print(json.dumps([report.model_dump(mode="json") for report in reports], indent=2))
@@ -264,8 +212,8 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    since, until = _range(args)
-    with _store() as store:
+    since, until = when_range(args)
+    with open_store() as store:
         stats = store.stats(since, until)
     print(stats.model_dump_json(indent=2))
     return 0
@@ -277,57 +225,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_feedback_add(args: argparse.Namespace) -> int:
-    with _store() as store:
-        entry = store.add_feedback(store.resolve(args.id), args.score, args.comment, "cli")
-    print(f"recorded {'thumbs up' if entry.score > 0 else 'thumbs down'} on {entry.record_id}")
-    return 0
-
-
-def cmd_feedback_export(args: argparse.Namespace) -> int:
-    since, until = _range(args)
-    with _store() as store:
-        result = feedback_candidates(store, negative_only=args.negative, since=since, until=until)
-    with _output(args.out) as out:
-        count = write_jsonl(result.items, out)
-    print(f"wrote {count} candidate QA item(s) for review", file=sys.stderr)
-    if args.classification_out:
-        with _output(args.classification_out) as out:
-            count = write_jsonl(result.classifications, out)
-        print(f"wrote {count} candidate classification item(s) for review", file=sys.stderr)
-    elif result.classifications:
-        print(
-            f"{len(result.classifications)} rated classification(s) not written: "
-            "pass --classification-out FILE",
-            file=sys.stderr,
-        )
-    return 0
-
-
-def _add_range(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--since", metavar="WHEN", help="YYYY-MM-DD, ISO time, today, or 7d/12h")
-    parser.add_argument("--until", metavar="WHEN", help="end of the range (exclusive)")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
 def register(subparsers: Any) -> None:
-    """Add the `audit` and `feedback` command groups."""
+    """Add the `audit` command group."""
     audit = subparsers.add_parser("audit", help="inspect, replay, export and prune the audit trail")
     sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
 
     p = sub.add_parser("list", help="recent records, newest first")
-    _add_range(p)
+    add_range(p)
     p.add_argument("--kind", choices=["ask", "classify"])
-    p.add_argument("--limit", type=_positive, default=50, help="at most N records (default 50)")
+    p.add_argument("--limit", type=positive, default=50, help="at most N records (default 50)")
     p.add_argument("--json", action="store_true", help="full records as a JSON array")
     p.set_defaults(func=cmd_list)
 
@@ -357,14 +263,12 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("export", help="records as JSONL, oldest first")
-    _add_range(p)
+    add_range(p)
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("prune", help="remove records older than the retention period")
-    p.add_argument(
-        "--older-than-days", type=_positive, help="default: PRODAI_AUDIT__RETENTION_DAYS"
-    )
+    p.add_argument("--older-than-days", type=positive, help="default: PRODAI_AUDIT__RETENTION_DAYS")
     p.add_argument("--dry-run", action="store_true", help="only count what would go")
     p.add_argument(
         "--owner-url", help="PostgreSQL: the schema owner's URL (only the owner may prune)"
@@ -372,26 +276,9 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_prune)
 
     p = sub.add_parser("stats", help="operations figures as JSON")
-    _add_range(p)
+    add_range(p)
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("bench", help="time recording one answer into a scratch SQLite store")
-    p.add_argument("-n", type=_positive, default=500)
+    p.add_argument("-n", type=positive, default=500)
     p.set_defaults(func=cmd_bench)
-
-    feedback = subparsers.add_parser("feedback", help="rate answers and export rated ones")
-    fsub = feedback.add_subparsers(dest="feedback_command", required=True, metavar="ACTION")
-    p = fsub.add_parser("add", help="thumbs up or down on a record")
-    p.add_argument("id", help="record id or a unique prefix of it")
-    vote = p.add_mutually_exclusive_group(required=True)
-    vote.add_argument("--up", dest="score", action="store_const", const=1)
-    vote.add_argument("--down", dest="score", action="store_const", const=-1)
-    p.add_argument("--comment", help="what was wrong or right")
-    p.set_defaults(func=cmd_feedback_add)
-
-    p = fsub.add_parser("export", help="rated records as candidate QA eval items (JSONL)")
-    p.add_argument("--negative", action="store_true", help="only records with a thumbs down")
-    _add_range(p)
-    p.add_argument("--out", metavar="FILE", help="QA items here instead of standard output")
-    p.add_argument("--classification-out", metavar="FILE", help="classification items here")
-    p.set_defaults(func=cmd_feedback_export)
