@@ -25,6 +25,16 @@ def group(name: str) -> Check:
     return check
 
 
+def from_group_to_end(name: str) -> Check:
+    """From where group ``name`` starts (the whole match if it did not take part) to the end."""
+
+    def check(match: re.Match[str]) -> Span | None:
+        start = match.start(name) if match.group(name) is not None else match.start()
+        return start, match.end()
+
+    return check
+
+
 def mixed_case_digit(match: re.Match[str]) -> Span | None:
     text = match.group()
     if any(c.isupper() for c in text) and any(c.islower() for c in text):
@@ -126,6 +136,7 @@ __all__ = [
     "basic_credentials",
     "card",
     "digit_count",
+    "from_group_to_end",
     "group",
     "iban",
     "iban_ok",

@@ -18,6 +18,7 @@ from .checks import (
     basic_credentials,
     card,
     digit_count,
+    from_group_to_end,
     group,
     iban,
     mixed_case_digit,
@@ -117,9 +118,11 @@ RULES: tuple[Rule, ...] = (
         "bearer",
         ("bearer",),
         re.compile(
-            r"(?i)(?<![A-Za-z0-9])(?:authorization\s*[:=]\s*)?bearer\s+"
-            r"(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{16,}=*"
+            # In a header any token; in prose ("the bearer of ...") only one with a digit.
+            r"(?i)(?:authorization[\"']?\s*[:=]\s*[\"']?(?P<header>bearer\s+)"
+            r"|(?<![A-Za-z0-9])bearer\s+(?=[A-Za-z0-9._~+/-]*\d))[A-Za-z0-9._~+/-]{16,}=*"
         ),
+        from_group_to_end("header"),
     ),
     Rule(
         "jwt",
@@ -211,6 +214,7 @@ RULES: tuple[Rule, ...] = (
         re.compile(
             r"(?i)(?<![A-Za-z0-9])(?P<owner>(?:my|our|his|her|their|your)\s+)?"
             r"(?:\w+\s+)?(?:password|passwd|passphrase|passcode|pwd|pin|secret|token|api\s+key)"
+            r"(?:\s+(?:for|of|to|on|at)(?:\s+[\w.@-]+){1,3}?)?"  # "password for the vpn is"
             r"\s+(?:is|was|=)\s*(?::\s*)?(?:now\s+)?"
             r"(?P<quote>[\"'“‘`])?(?P<value>[^\s\"'”’`]{3,64})"
         ),
