@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from pg_server import AuditCluster, PostgresUnavailable, audit_cluster, running_postgres
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -70,3 +72,15 @@ def minilm(tmp_path_factory: pytest.TempPathFactory) -> object:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[AuditCluster]:
+    """One throwaway PostgreSQL cluster per session, audit schema installed (marked postgres)."""
+    pytest.importorskip("psycopg", reason="psycopg 3 missing: pip install '.[postgres]'")
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(running_postgres())
+        except PostgresUnavailable as exc:
+            pytest.skip(f"no PostgreSQL server for the audit tests: {exc}")
+        yield audit_cluster(url)

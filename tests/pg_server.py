@@ -3,7 +3,8 @@
 Uses Debian's server binaries (``apt-get install postgresql``; the Makefile's ``system-deps``
 target installs them in CI). initdb refuses to run as root, so as root the cluster is created and
 run as the ``postgres`` OS user in a folder it owns. Trust authentication, 127.0.0.1 only, a free
-port, no fsync (the data is thrown away), removed at the end.
+port, no fsync (the data is thrown away), removed at the end. ``audit_cluster`` then installs
+the audit schema the way the README tells an operator to: an owner role and an app role.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 DATABASE = "prodai_audit_test"
@@ -142,3 +144,45 @@ def running_postgres() -> Iterator[str]:
                 timeout=START_TIMEOUT_S,
             )
         shutil.rmtree(base, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class AuditCluster:
+    """The audit schema installed on a running cluster, with the three roles the README names."""
+
+    superuser: str  # an intruder with every right: can disable triggers
+    owner: str  # owns the schema; runs setup and prune
+    app: str  # what the app connects as: SELECT and INSERT only
+
+    def wipe(self) -> None:
+        """Empty the tables (triggers skipped, as replicas do) and restore anything a test broke."""
+        import psycopg
+
+        from prodai_assistant.audit.postgres import setup_postgres
+
+        with psycopg.connect(self.superuser, autocommit=True) as conn:
+            conn.execute("SET session_replication_role = replica")
+            conn.execute("TRUNCATE audit_feedback, audit_records, audit_pruned")
+        setup_postgres(self.owner, APP_ROLE)
+
+
+APP_ROLE, OWNER_ROLE = "prodai_app", "prodai_owner"
+
+
+def audit_cluster(url: str) -> AuditCluster:
+    """Create the owner and app roles on the cluster at ``url`` and install the audit schema."""
+    import psycopg
+
+    from prodai_assistant.audit.postgres import setup_postgres
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {OWNER_ROLE} LOGIN")
+        conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN")
+        conn.execute(f"GRANT CREATE ON SCHEMA public TO {OWNER_ROLE}")
+    cluster = AuditCluster(
+        superuser=url,
+        owner=url.replace("//postgres@", f"//{OWNER_ROLE}@"),
+        app=url.replace("//postgres@", f"//{APP_ROLE}@"),
+    )
+    setup_postgres(cluster.owner, APP_ROLE)
+    return cluster

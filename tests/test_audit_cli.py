@@ -16,7 +16,7 @@ from prodai_assistant.audit import AuditRecord, SQLiteAuditStore, record_from_an
 from prodai_assistant.audit.bench import sample_answer
 from prodai_assistant.cli import audit as audit_cli
 from prodai_assistant.cli import main
-from prodai_assistant.cli.audit import parse_when
+from prodai_assistant.cli.audit_args import parse_when
 from prodai_assistant.config import Settings
 from prodai_assistant.errors import InputError
 
@@ -98,6 +98,35 @@ def test_bad_date_is_one_clear_line(data_dir: Path, capsys: pytest.CaptureFixtur
     code, out, err = run(capsys, "audit", "list", "--since", "last week")
     assert code == 2 and out == ""
     assert err.startswith("error: --since 'last week' is not a date") and err.count("\n") == 1
+
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["audit", "list", "--since", "99999999999d"],
+        ["audit", "list", "--until", f"{HUGE}w"],
+        ["audit", "list", "--since", "1000000d"],  # before year 1
+        ["audit", "list", "--since", "0001-01-01T00:00:00+14:00"],
+        ["audit", "export", "--since", f"{HUGE}m"],
+        ["audit", "stats", "--until", f"{HUGE}h"],
+        ["feedback", "export", "--since", f"{HUGE}d"],
+        ["audit", "list", "--limit", HUGE],
+        ["audit", "prune", "--older-than-days", HUGE],
+        ["audit", "prune", "--older-than-days", "99999999", "--dry-run"],
+        ["audit", "bench", "-n", HUGE],
+    ],
+)
+def test_huge_ages_and_limits_are_one_error_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """Issue 13, item 14: these were OverflowError tracebacks."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert "range" in err or "too large" in err
 
 
 def test_bad_limit_is_refused_by_the_parser(
@@ -235,3 +264,26 @@ def test_replay_exit_codes(
     assert "+xOps keeps models running. [1]" in out
     code, out, _ = run(capsys, "audit", "replay", record.id, "--json")
     assert code == 1 and json.loads(out)["status"] == "changed"
+
+
+def test_replay_uses_the_operators_settings_not_the_records(
+    store: SQLiteAuditStore, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, item 11: one planted row chose the model folder and the LLM server."""
+    fake = FakeAssistant({"Q?": ("glossary#xops", "xOps runs models in production.")})
+    record = record_from_answer(fake.ask("Q?"), settings=Settings())
+    planted = {
+        **record.settings_snapshot,
+        "llm": "openai:gpt-4o",
+        "llm_options": {**record.settings_snapshot["llm_options"], "base_url": "http://evil:1/v1"},
+        "embedding": {**record.settings_snapshot["embedding"], "model_path": "/tmp/evil-model"},
+    }
+    store.record(record.model_copy(update={"settings_snapshot": planted}))
+    built: list[Settings] = []
+    monkeypatch.setattr(audit_cli, "build_assistant", lambda s: built.append(s) or fake)
+    code, out, _ = run(capsys, "audit", "replay", record.id)
+    assert code == 0 and built == [Settings()]
+    assert (built[0].llm, built[0].llm_options.base_url) == ("extractive", None)
+    assert "replayed with today's settings" in out
+    assert 'llm_options.base_url: recorded "http://evil:1/v1", now null' in out
+    assert 'embedding.model_path: recorded "/tmp/evil-model"' in out

@@ -1,10 +1,30 @@
-"""Redaction of secrets and e-mail addresses: hits, and near misses that must survive."""
+"""Redaction of secrets and personal data: hits, near misses that must survive, and the corpus
+in tests/data/redaction_corpus.yaml (every kind the README names, plus business prose)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
+import yaml
 
 from prodai_assistant.audit import redact, redact_value
+from prodai_assistant.audit.checks import iban_ok, luhn_ok
+from prodai_assistant.audit.redaction import canonical, sanitize
+
+CORPUS = yaml.safe_load(
+    (Path(__file__).parent / "data" / "redaction_corpus.yaml").read_text(encoding="utf-8")
+)
+POSITIVES: list[dict[str, str]] = CORPUS["positives"]
+NEGATIVES: list[str] = CORPUS["negatives"]
+# What the README promises to redact, each needing samples in the corpus.
+PROMISED = {
+    "aws_key", "aws_secret", "api_key", "anthropic_key", "stripe_key", "google_api_key",
+    "gitlab_token", "huggingface_token", "github_token", "slack_token", "jwt", "bearer",
+    "basic_auth", "private_key", "url_credentials", "secret", "card_number", "iban", "phone",
+    "ssn", "email",
+}  # fmt: skip
 
 OPENAI = "sk-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
 ANTHROPIC = "sk-ant-" + "api03-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2"
@@ -98,3 +118,92 @@ def test_nested_values_are_redacted_and_keys_kept() -> None:
     assert out["notes"][0] == "mail [REDACTED:email]"
     assert out["notes"][1] == ["tuple", "[REDACTED:api_key]"]
     assert out["n"] == 3 and out["ok"] is None
+
+
+# -- the corpus ------------------------------------------------------------------------------------
+def _expected(item: dict[str, str]) -> str:
+    return item["text"].replace(item["secret"], f"[REDACTED:{item['kind']}]")
+
+
+def _leaked(item: dict[str, str], out: str) -> bool:
+    """The secret survives, also in a folded or zero-width-split form."""
+    return canonical(item["secret"])[0] in canonical(out)[0]
+
+
+def test_the_corpus_covers_every_promised_kind() -> None:
+    assert len(POSITIVES) >= 100 and len(NEGATIVES) >= 50
+    kinds = {item["kind"] for item in POSITIVES}
+    assert kinds >= PROMISED
+    assert all(sum(item["kind"] == kind for item in POSITIVES) >= 3 for kind in PROMISED)
+
+
+def test_no_corpus_secret_leaks() -> None:
+    leaks = [item["text"] for item in POSITIVES if _leaked(item, redact(item["text"]))]
+    assert leaks == []
+
+
+@pytest.mark.parametrize("item", POSITIVES, ids=lambda item: item["kind"])
+def test_corpus_secret_is_cut_exactly(item: dict[str, str]) -> None:
+    assert redact(item["text"]) == _expected(item)
+
+
+def test_corpus_prose_false_positives_stay_under_two_percent() -> None:
+    changed = [(text, redact(text)) for text in NEGATIVES if redact(text) != text]
+    assert len(changed) <= 0.02 * len(NEGATIVES), changed
+
+
+@pytest.mark.parametrize("offset", range(3))
+def test_corpus_secrets_are_caught_inside_business_prose(offset: int) -> None:
+    """Every secret after some prose: the prose survives, the secret does not."""
+    for index, item in enumerate(POSITIVES):
+        prose = NEGATIVES[(index * 3 + offset) % len(NEGATIVES)]
+        assert redact(f"{prose} {item['text']}") == f"{prose} {_expected(item)}", item
+
+
+# -- canonical matching, sanitising, checksums -----------------------------------------------------
+def test_text_around_a_folded_secret_is_kept_as_written() -> None:
+    fancy = "Grüße from the ﬁnance team ①, ｆｕｌｌ width"
+    key = "sk-\u200b" + OPENAI[3:]
+    assert redact(fancy) == fancy
+    assert redact(f"{fancy}: {key} ok") == f"{fancy}: [REDACTED:api_key] ok"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),
+        ("pair \ud83d\ude00 joined", "pair \U0001f600 joined"),
+        ("nul\x00byte", "nulbyte"),
+        ("plain", "plain"),
+    ],
+)
+def test_sanitize_makes_text_storable(raw: str, clean: str) -> None:
+    assert sanitize(raw) == clean
+    sanitize(raw).encode("utf-8")  # no UnicodeEncodeError
+
+
+def test_redact_value_sanitises_keys_and_values() -> None:
+    out: Any = redact_value({"k\x00": ["v\ud800", 1]})
+    assert out == {"k": ["v\ufffd", 1]}
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [("4111111111111111", True), ("4111111111111112", False), ("378282246310005", True)],
+)
+def test_luhn(number: str, valid: bool) -> None:
+    assert luhn_ok(number) is valid
+
+
+@pytest.mark.parametrize(
+    ("iban", "valid"),
+    [
+        ("DE89370400440532013000", True),
+        ("DE89370400440532013001", False),  # check digits do not match
+        ("DE8937040044053201300", False),  # one character short for Germany
+        ("GB29NWBK60161331926819", True),
+        ("XX29NWBK60161331926819", False),  # no such country
+    ],
+)
+def test_iban_check(iban: str, valid: bool) -> None:
+    assert iban_ok(iban) is valid

@@ -149,6 +149,7 @@ def test_several_processes_write_to_one_file(tmp_path: Path) -> None:
     try:
         records = list(store.export())
         assert len(records) == 3 * per_process
+        assert store.verify()[0].intact and store.verify()[0].head_seq == 3 * per_process
         for n in range(3):
             mine = sorted(r.question for r in records if r.session_id == f"p{n}")
             assert mine == sorted(sample_answer(i).question for i in range(per_process))
@@ -173,7 +174,69 @@ def test_recording_overhead_is_small() -> None:
             datetime(2025, 1, 1, 1, tzinfo=timezone(timedelta(hours=5))),
             datetime(2025, 1, 1, tzinfo=UTC),
         ),
+        (datetime(2025, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)),
+        (datetime(9, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)),  # years are padded
     ],
 )
 def test_timestamps_sort_as_text(early: datetime, late: datetime) -> None:
     assert len(ts_text(early)) == len(ts_text(late)) and ts_text(early) < ts_text(late)
+
+
+# The schema before the hash chain (version 1), as it shipped: a file written by it must open.
+V1_SCHEMA = """
+CREATE TABLE audit_records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at TEXT NOT NULL,
+    session_id TEXT, question TEXT NOT NULL, refused INTEGER NOT NULL, verdict TEXT,
+    latency_ms REAL, payload TEXT NOT NULL);
+CREATE TABLE audit_feedback (id TEXT PRIMARY KEY, record_id TEXT NOT NULL REFERENCES
+    audit_records (id), created_at TEXT NOT NULL, score INTEGER NOT NULL, comment TEXT,
+    session_id TEXT);
+CREATE TABLE audit_prune_gate (cutoff TEXT NOT NULL);
+CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
+WHEN NOT EXISTS (SELECT 1 FROM audit_prune_gate WHERE OLD.created_at < cutoff)
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only; only prune removes old ones'); END;
+"""
+
+
+def test_a_file_from_before_the_hash_chain_is_upgraded_and_chained(tmp_path: Path) -> None:
+    path = tmp_path / "audit.sqlite3"
+    records = [record_from_answer(sample_answer(i), settings=Settings()) for i in range(3)]
+    with sqlite3.connect(path) as old:
+        old.executescript(V1_SCHEMA)
+        for r in records:
+            old.execute(
+                "INSERT INTO audit_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    r.id,
+                    r.kind,
+                    ts_text(r.created_at),
+                    r.session_id,
+                    r.question,
+                    r.refused,
+                    r.verdict,
+                    r.latency_ms,
+                    r.model_dump_json(),
+                ),
+            )
+        old.execute(
+            "INSERT INTO audit_feedback VALUES (?, ?, ?, ?, ?, ?)",
+            ("f" * 32, records[0].id, ts_text(records[0].created_at), -1, "wrong", "s"),
+        )
+    store = SQLiteAuditStore(path)
+    try:
+        assert [r.id for r in store.export()] == [r.id for r in records]
+        assert [(report.entries, report.intact) for report in store.verify()] == [
+            (3, True),
+            (1, True),
+        ]
+        store.record(record_from_answer(sample_answer(9), settings=Settings()))
+        assert store.verify()[0].head_seq == 4
+    finally:
+        store.close()
+    with sqlite3.connect(path) as old:  # version 1's way to delete now opens nothing
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 2
+        with pytest.raises(sqlite3.OperationalError, match="no such table: audit_prune_gate"):
+            old.execute("INSERT INTO audit_prune_gate VALUES ('9999')")
+        with pytest.raises(sqlite3.OperationalError, match="no such function"):
+            old.execute("DELETE FROM audit_records")

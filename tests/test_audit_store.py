@@ -1,19 +1,19 @@
 """The same behaviour tests against every store: in-memory, SQLite and a real PostgreSQL.
 
-The PostgreSQL cases start a throwaway cluster on loopback (tests/pg_server.py) once per session
-and are marked ``postgres``; they skip, naming the reason, when the server binaries are absent.
+The PostgreSQL cases use the session's throwaway cluster on loopback (the ``pg`` fixture,
+tests/pg_server.py), connect as the app role the README describes, and are marked ``postgres``;
+they skip, naming the reason, when the server binaries are absent.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from pg_server import PostgresUnavailable, running_postgres
+from pg_server import AuditCluster
 
 from prodai_assistant.audit import (
     AuditRecord,
@@ -23,6 +23,7 @@ from prodai_assistant.audit import (
     record_from_answer,
 )
 from prodai_assistant.audit import sql as sql_module
+from prodai_assistant.audit import store as store_module
 from prodai_assistant.audit.bench import sample_answer
 from prodai_assistant.config import Settings
 from prodai_assistant.errors import AuditError, InputError
@@ -30,25 +31,6 @@ from prodai_assistant.models import Citation, Turn
 
 NOW = datetime.now(UTC)
 THREADS, PER_THREAD = 8, 500
-
-
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    pytest.importorskip("psycopg", reason="psycopg 3 missing: pip install '.[postgres]'")
-    with ExitStack() as stack:
-        try:
-            url = stack.enter_context(running_postgres())
-        except PostgresUnavailable as exc:
-            pytest.skip(f"no PostgreSQL server for the audit tests: {exc}")
-        yield url
-
-
-def _wipe_postgres(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        # TRUNCATE does not fire the row triggers that keep the tables append-only.
-        conn.execute("TRUNCATE audit_feedback, audit_records")
 
 
 StoreFactory = Callable[[], AuditStore]
@@ -59,7 +41,7 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store
     """Opens stores on one shared backend (several opens = several processes' views)."""
     opened: list[AuditStore] = []
     memory = MemoryAuditStore(retention_days=30)
-    url = request.getfixturevalue("pg_url") if request.param == "postgres" else ""
+    pg: AuditCluster | None = request.getfixturevalue("pg") if request.param == "postgres" else None
 
     def factory() -> AuditStore:
         if request.param == "memory":
@@ -69,15 +51,16 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store
         else:
             from prodai_assistant.audit.postgres import PostgresAuditStore
 
-            store = PostgresAuditStore(url, retention_days=30)
+            assert pg is not None
+            store = PostgresAuditStore(pg.app, retention_days=30, owner_url=pg.owner)
         opened.append(store)
         return store
 
     yield factory
     for store in opened:
         store.close()
-    if url:
-        _wipe_postgres(url)
+    if pg is not None:
+        pg.wipe()
 
 
 @pytest.fixture
@@ -104,6 +87,40 @@ def test_record_is_redacted_before_storage(store: AuditStore) -> None:
     rid = store.record(make(question="reach me at ceo@corp.example.com"))
     stored = store.get(rid)
     assert stored is not None and stored.question == "reach me at [REDACTED:email]"
+
+
+def test_every_free_text_field_is_redacted_before_storage(store: AuditStore) -> None:
+    """ask and classify records, the chat history and feedback comments (issue 13, item 4)."""
+    key = "DB_PASSWORD=hunter2"
+    record = make(
+        question=f"why does {key} fail?",
+        history=[Turn(role="user", content="my card is 4111 1111 1111 1111")],
+        answer="call +44 20 7946 0958",
+    )
+    rid = store.record(record)
+    store.add_feedback(rid, -1, "it leaked sk-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4")
+    stored = store.get(rid)
+    assert stored is not None
+    assert stored.question == "why does DB_PASSWORD=[REDACTED:secret] fail?"
+    assert stored.history[0].content == "my card is [REDACTED:card_number]"
+    assert stored.answer == "call [REDACTED:phone]"
+    assert store.feedback_for(rid)[0].comment == "it leaked [REDACTED:api_key]"
+
+
+def test_text_that_no_database_accepts_is_sanitised_not_lost(store: AuditStore) -> None:
+    """A lone surrogate (from JSON history) and NUL (from a file) used to lose the record."""
+    record = make(
+        question="desc\x00ription",
+        history=[Turn(role="user", content="half a pair \ud83d here")],
+        kind="classify",
+    )
+    rid = store.record(record)
+    store.add_feedback(rid, 1, "nul\x00 and \udc00", session_id="s\x00")
+    stored = store.get(rid)
+    assert stored is not None and stored.question == "description"
+    assert stored.history[0].content == "half a pair \ufffd here"
+    (vote,) = store.feedback_for(rid)
+    assert (vote.comment, vote.session_id) == ("nul and \ufffd", "s")
 
 
 def test_records_are_append_only(store: AuditStore) -> None:
@@ -200,6 +217,27 @@ def test_prune_removes_old_records_and_their_feedback(store: AuditStore) -> None
     assert store.count() == 1
 
 
+def test_both_chains_verify_after_writes_and_prunes(store: AuditStore) -> None:
+    assert [(r.table, r.intact, r.head_seq) for r in store.verify()] == [
+        ("records", True, 0),
+        ("feedback", True, 0),
+    ]
+    records = [make(i, age=timedelta(days=d)) for i, d in enumerate((34, 33, 32, 31, 29, 28))]
+    for record in records:
+        store.record(record)
+        store.add_feedback(record.id, 1)
+    head = store.verify()[0]
+    assert store.prune() == 4
+    reports = store.verify()
+    assert [(r.intact, r.entries, r.pruned, r.head_seq) for r in reports] == [
+        (True, 2, 4, 6),
+        (True, 2, 4, 6),
+    ]
+    assert reports[0].head_hash == head.head_hash
+    store.record(make(9))
+    assert store.verify((6, head.head_hash[:16]))[0].intact
+
+
 def test_export_is_oldest_first_across_batches(
     store: AuditStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -283,6 +321,8 @@ def test_concurrent_writers_lose_nothing(open_store: StoreFactory) -> None:
     assert errors == []
     reader = open_store()
     assert reader.count() == THREADS * PER_THREAD
+    (records, _) = reader.verify()  # concurrent writers never fork the chain
+    assert records.intact and records.head_seq == THREADS * PER_THREAD
     seen = {r.id: r for r in reader.export()}
     assert len(seen) == THREADS * PER_THREAD
     for t in range(THREADS):
@@ -300,7 +340,8 @@ RawExecute = Callable[[str], None]
 def sql_store(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[AuditStore, RawExecute]]:
-    """A SQL store plus a way to run raw SQL on its database, as an intruder would."""
+    """A SQL store plus a way to run raw SQL on its database, as an intruder with every right
+    (on PostgreSQL a superuser) would: the triggers still refuse."""
     if request.param == "sqlite":
         import sqlite3
 
@@ -315,12 +356,12 @@ def sql_store(
 
     from prodai_assistant.audit.postgres import PostgresAuditStore
 
-    url = request.getfixturevalue("pg_url")
-    store = PostgresAuditStore(url)
-    with psycopg.connect(url, autocommit=True) as pg:
-        yield store, lambda sql: pg.execute(sql) and None
+    pg: AuditCluster = request.getfixturevalue("pg")
+    store = PostgresAuditStore(pg.app, owner_url=pg.owner)
+    with psycopg.connect(pg.superuser, autocommit=True) as intruder:
+        yield store, lambda sql: intruder.execute(sql) and None
     store.close()
-    _wipe_postgres(url)
+    pg.wipe()
 
 
 @pytest.mark.parametrize(
@@ -340,10 +381,30 @@ def test_raw_updates_and_deletes_are_rejected(
     store.record(record)
     store.add_feedback(record.id, -1)
     store.prune(NOW - timedelta(days=500))  # a prune that removes nothing leaves no gate open
-    with pytest.raises(Exception, match="append-only"):
+    # On SQLite a foreign connection cannot even name the gate only the store's connections define.
+    with pytest.raises(Exception, match="append-only|no such function: prodai_prune_in_progress"):
         execute(statement)
     assert store.get(record.id) == record
     assert [f.score for f in store.feedback_for(record.id)] == [-1]
+
+
+def test_rows_written_before_a_rule_existed_are_redacted_when_read(
+    sql_store: tuple[AuditStore, RawExecute], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing read from the store is shown unredacted: get, list, export, stats, feedback."""
+    store, _ = sql_store
+    leak = "token is glpat-" + "k-hB2dcsMtg2GC_cmFOb"
+    with monkeypatch.context() as old_version:  # a version whose redactor missed GitLab tokens
+        old_version.setattr(sql_module, "redact_record", lambda record: record)
+        old_version.setattr(store_module, "clean", lambda text: text)
+        rid = store.record(make(question=leak, refused=True))
+        store.add_feedback(rid, -1, leak)
+    shown = "token is [REDACTED:gitlab_token]"
+    assert [r.question for r in (store.get(rid), *store.list(), *store.export()) if r] == [
+        shown
+    ] * 3
+    assert [q.question for q in store.stats().top_refused] == [shown.lower()]
+    assert [f.comment for f in store.feedback_for(rid)] == [shown]
 
 
 def test_prune_only_removes_records_older_than_its_cutoff(
@@ -358,18 +419,18 @@ def test_prune_only_removes_records_older_than_its_cutoff(
 
 
 @pytest.mark.postgres
-def test_open_audit_store_picks_postgres_from_the_url(pg_url: str, tmp_path: Path) -> None:
+def test_open_audit_store_picks_postgres_from_the_url(pg: AuditCluster, tmp_path: Path) -> None:
     from prodai_assistant.audit import open_audit_store
     from prodai_assistant.audit.postgres import PostgresAuditStore
 
-    store = open_audit_store(Settings(data_dir=tmp_path, audit={"database_url": pg_url}))
+    store = open_audit_store(Settings(data_dir=tmp_path, audit={"database_url": pg.app}))
     try:
         assert isinstance(store, PostgresAuditStore)
         rid = store.record(make())
         assert store.get(rid) is not None
     finally:
         store.close()
-        _wipe_postgres(pg_url)
+        pg.wipe()
     assert not (tmp_path / "audit.sqlite3").exists()
 
 
@@ -381,7 +442,8 @@ def test_prune_leaves_no_open_gate_on_its_own_connection(
     kept = make(age=timedelta(days=400))
     store.record(kept)
     store.prune(NOW - timedelta(days=500))
-    # The pool hands back the connection prune just used: its permission must have ended.
-    with pytest.raises(AuditError, match="append-only"), store._conn() as conn:
+    # The pool hands back the connection prune used (on PostgreSQL the app's own, which may not
+    # delete at all): its permission must have ended.
+    with pytest.raises(AuditError, match="append-only|permission denied"), store._conn() as conn:
         conn.execute("DELETE FROM audit_records")
     assert store.get(kept.id) == kept

@@ -268,7 +268,7 @@ class FailsAfterOne(MemoryAuditStore):
         return super().record(record)
 
 
-def test_a_store_failing_mid_batch_warns_once_and_keeps_every_row(
+def test_a_store_failing_mid_batch_warns_per_lost_row_and_keeps_every_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = FailsAfterOne()
@@ -278,5 +278,40 @@ def test_a_store_failing_mid_batch_warns_once_and_keeps_every_row(
     out, err = capsys.readouterr()
     verdicts = [r["verdict"] for r in csv.DictReader(io.StringIO(out))]
     assert verdicts == ["production", "demo", "production", "demo"]
-    assert err.count("warning:") == 1 and "disk is full" in err
+    assert err.count("warning:") == 3 and "disk is full" in err
     assert store.count() == 1
+
+
+class FailsOnce(MemoryAuditStore):
+    """Fails the first write only."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed = False
+
+    def record(self, record: AuditRecord) -> str:
+        if not self.failed:
+            self.failed = True
+            raise AuditError("audit database 'x': database is locked")
+        return super().record(record)
+
+
+def test_one_failed_write_does_not_turn_the_trail_off_for_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13, item 12: after one failure every later row used to go unrecorded."""
+    store = FailsOnce()
+    monkeypatch.setattr(classify_cli, "open_audit_store", lambda settings: store)
+    rows = [{"description": text} for text in (LIVE, PILOT, LIVE)]
+    assert main(["classify", "--csv", str(_csv(tmp_path, rows))]) == 0
+    assert capsys.readouterr().err.count("warning:") == 1
+    assert [r.question for r in store.export()] == [PILOT, LIVE]
+
+
+def test_a_nul_byte_in_a_description_is_recorded_not_lost(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["classify", str(_write(tmp_path, "p.txt", PILOT + "\x00"))]) == 0
+    assert "warning" not in capsys.readouterr().err
+    (record,) = stored(data_dir)
+    assert "\x00" not in record.question and record.question.startswith(PILOT[:40])

@@ -119,7 +119,21 @@ class BrokenStore(MemoryAuditStore):
         return super().record(record)
 
 
-def test_a_store_failing_mid_chat_warns_once_and_keeps_answering(
+class FlakyStore(MemoryAuditStore):
+    """Fails the second write only, like a lock held a moment too long."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def record(self, record: AuditRecord) -> str:
+        self.writes += 1
+        if self.writes == 2:
+            raise AuditError("audit database 'x': database is locked")
+        return super().record(record)
+
+
+def test_a_store_failing_mid_chat_warns_for_each_lost_record_and_keeps_answering(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = BrokenStore()
@@ -128,7 +142,33 @@ def test_a_store_failing_mid_chat_warns_once_and_keeps_answering(
     assert core.cmd_chat(build_parser().parse_args(["chat"]), stdin=stdin) == 0
     out, err = capsys.readouterr()
     assert out.count("Sources:") == 3 and store.count() == 1
-    assert err.count("warning: the audit trail failed") == 1 and "disk is full" in err
+    assert err.count("warning: the audit trail failed") == 2 and "disk is full" in err
+
+
+def test_one_failed_write_does_not_turn_the_trail_off_for_the_session(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13, item 12: after one failure the rest of a chat used to go unrecorded."""
+    store = FlakyStore()
+    monkeypatch.setattr(trail, "open_audit_store", lambda settings: store)
+    stdin = io.StringIO("What is xOps?\nWhat is MLOps?\nWhat is LLMOps?\n")
+    assert core.cmd_chat(build_parser().parse_args(["chat"]), stdin=stdin) == 0
+    _, err = capsys.readouterr()
+    assert store.writes == 3
+    assert [r.question for r in store.export()] == ["What is xOps?", "What is LLMOps?"]
+    assert err.count("warning: the audit trail failed") == 1 and "locked" in err
+
+
+def test_a_lone_surrogate_in_the_history_is_recorded_not_lost(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON allows "\\ud800"; SQLite cannot store it, so the record used to be dropped."""
+    history = data_dir / "history.json"
+    history.write_text('[{"role": "user", "content": "broken \\ud800 emoji"}]', "utf-8")
+    assert main(["ask", "What is xOps?", "--history", str(history)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    (record,) = stored(data_dir)
+    assert record.history[0].content == "broken \ufffd emoji"
 
 
 def test_trail_records_nothing_without_a_store() -> None:

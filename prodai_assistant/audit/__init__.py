@@ -5,10 +5,11 @@ Typical use (the Assistant and the app do this)::
     store = open_audit_store(settings)           # SQLite in data_dir, PostgreSQL, or a no-op
     record = record_from_answer(answer, settings=settings, corpus_hash=status.corpus_hash,
                                 session_id=session, history=history)
-    record_id = store.record(record)             # redacts secrets and e-mails, then inserts
+    record_id = store.record(record)             # redacts secrets and personal data, inserts
     store.add_feedback(record_id, -1, "wrong figure", session_id=session)
     stats = store.stats(since, until)            # OpsStats for the Operations page
-    result = replay(store.get(record_id), factory)   # "identical" or a unified diff
+    reports = store.verify()                     # recompute the hash chains: intact or not
+    result = replay(store.get(record_id), assistant, settings)  # today's settings; a diff
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import ConfigError
 from .bench import BenchResult, bench_record
+from .chain import ChainReport
 from .feedback import FeedbackExport, feedback_candidates, qa_candidate, write_jsonl
 from .records import (
     AuditRecord,
@@ -26,11 +28,10 @@ from .records import (
     record_from_answer,
     record_from_assessment,
     redact_record,
-    settings_from_snapshot,
     settings_snapshot,
 )
 from .redaction import redact, redact_value
-from .replay import AssistantFactory, ReplayResult, replay
+from .replay import AssistantLike, ReplayResult, replay, settings_changes
 from .sqlite import FILENAME, SQLiteAuditStore
 from .stats import DayVolume, OpsStats, RefusedQuestion, compute_stats, percentile
 from .store import AuditStore, MemoryAuditStore, NullAuditStore
@@ -38,10 +39,13 @@ from .store import AuditStore, MemoryAuditStore, NullAuditStore
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-def open_audit_store(settings: Settings, *, force: bool = False) -> AuditStore:
+def open_audit_store(
+    settings: Settings, *, force: bool = False, owner_url: str | None = None
+) -> AuditStore:
     """The store ``settings.audit`` describes; a NullAuditStore when auditing is off.
 
     ``force=True`` opens the real store even when auditing is off (the CLI reads old records).
+    ``owner_url``: on PostgreSQL, the schema owner's connection, which only prune needs.
     """
     audit = settings.audit
     if not audit.enabled and not force:
@@ -52,7 +56,7 @@ def open_audit_store(settings: Settings, *, force: bool = False) -> AuditStore:
     if url.startswith(_POSTGRES_SCHEMES):
         from .postgres import PostgresAuditStore  # psycopg is optional and imported lazily
 
-        return PostgresAuditStore(url, audit.retention_days)
+        return PostgresAuditStore(url, audit.retention_days, owner_url=owner_url)
     if url.startswith("sqlite:///"):
         return SQLiteAuditStore(Path(url.removeprefix("sqlite:///")), audit.retention_days)
     scheme = url.split("://", 1)[0] if "://" in url else url[:20]
@@ -63,10 +67,11 @@ def open_audit_store(settings: Settings, *, force: bool = False) -> AuditStore:
 
 
 __all__ = [
-    "AssistantFactory",
+    "AssistantLike",
     "AuditRecord",
     "AuditStore",
     "BenchResult",
+    "ChainReport",
     "DayVolume",
     "Feedback",
     "FeedbackExport",
@@ -89,7 +94,7 @@ __all__ = [
     "redact_record",
     "redact_value",
     "replay",
-    "settings_from_snapshot",
+    "settings_changes",
     "settings_snapshot",
     "write_jsonl",
 ]

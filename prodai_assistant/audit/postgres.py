@@ -1,4 +1,9 @@
-"""PostgreSQL audit store for shared deployments (psycopg 3, imported only here and lazily)."""
+"""PostgreSQL audit store for shared deployments (psycopg 3, imported only here and lazily).
+
+The app connects as a role that may only SELECT and INSERT; the schema, its triggers and the
+prune function belong to a separate owner and are installed by ``pg_schema.install_schema``
+(``prodai audit setup``). The store refuses to run as a role that could change or delete records.
+"""
 
 from __future__ import annotations
 
@@ -9,51 +14,24 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import AuditError, ModelUnavailableError
+from .pg_schema import CHAIN_LOCK, SCHEMA_VERSION
 from .sql import SQLAuditStore
 
 CONNECT_TIMEOUT_S = 10
-_SCHEMA_LOCK = 0x70726F64  # advisory lock id: concurrent first opens create the schema once
+SETUP_HINT = (
+    "run `prodai audit setup --owner-url postgresql://OWNER@HOST/DB --app-role ROLE` as the "
+    "schema owner (README: audit trail on PostgreSQL)"
+)
 
-# Records can be deleted only inside prune's transaction, which sets prodai.prune_cutoff locally.
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_records (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL,
-    session_id TEXT,
-    question TEXT NOT NULL,
-    refused BOOLEAN NOT NULL,
-    verdict TEXT,
-    latency_ms DOUBLE PRECISION,
-    payload TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_records_created ON audit_records (created_at, id);
-CREATE TABLE IF NOT EXISTS audit_feedback (
-    id TEXT PRIMARY KEY,
-    record_id TEXT NOT NULL REFERENCES audit_records (id),
-    created_at TIMESTAMPTZ NOT NULL,
-    score SMALLINT NOT NULL CHECK (score IN (-1, 1)),
-    comment TEXT,
-    session_id TEXT
-);
-CREATE INDEX IF NOT EXISTS audit_feedback_record ON audit_feedback (record_id);
-CREATE OR REPLACE FUNCTION prodai_audit_append_only() RETURNS trigger AS $$
-DECLARE
-    cutoff timestamptz := NULLIF(current_setting('prodai.prune_cutoff', true), '')::timestamptz;
-BEGIN
-    IF TG_OP = 'DELETE' AND cutoff IS NOT NULL
-       AND (TG_TABLE_NAME = 'audit_feedback' OR OLD.created_at < cutoff) THEN
-        RETURN OLD;
-    END IF;
-    RAISE EXCEPTION '% is append-only; only prune removes old records', TG_TABLE_NAME;
-END;
-$$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS audit_records_append_only ON audit_records;
-CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_records
-    FOR EACH ROW EXECUTE FUNCTION prodai_audit_append_only();
-DROP TRIGGER IF EXISTS audit_feedback_append_only ON audit_feedback;
-CREATE TRIGGER audit_feedback_append_only BEFORE UPDATE OR DELETE ON audit_feedback
-    FOR EACH ROW EXECUTE FUNCTION prodai_audit_append_only();
+# What the app role may do: anything beyond SELECT and INSERT means it could rewrite history.
+_ROLE_CHECK = """
+SELECT (SELECT max(version) FROM audit_meta),
+       r.rolsuper OR pg_has_role(current_user, c.relowner, 'MEMBER')
+       OR has_table_privilege('audit_records', 'UPDATE, DELETE, TRUNCATE')
+       OR has_table_privilege('audit_feedback', 'UPDATE, DELETE, TRUNCATE')
+       OR has_table_privilege('audit_pruned', 'INSERT, UPDATE, DELETE, TRUNCATE')
+FROM pg_roles r, pg_class c
+WHERE r.rolname = current_user AND c.oid = 'audit_records'::regclass
 """
 
 
@@ -74,19 +52,64 @@ def _psycopg() -> Any:
 
 
 class PostgresAuditStore(SQLAuditStore):
-    """Audit store in a PostgreSQL database; same queries and behaviour as the SQLite store."""
+    """Audit store in a PostgreSQL database; same queries and behaviour as the SQLite store.
 
-    def __init__(self, url: str, retention_days: int = 365) -> None:
+    ``owner_url`` (the schema owner's connection) is needed only to prune.
+    """
+
+    def __init__(self, url: str, retention_days: int = 365, owner_url: str | None = None) -> None:
         super().__init__(retention_days)
         self._psycopg = _psycopg()
         self.url = url
+        self.owner_url = owner_url
         self.where = f"audit database {mask_url(url)!r}"
-        with self._conn() as conn, conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-            conn.execute(SCHEMA)
+        self._check_role()
 
-    def _connect(self) -> Any:
-        return self._psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+    def _check_role(self) -> None:
+        errors = self._psycopg.errors
+        try:
+            with self._conn() as conn:
+                row = conn.execute(_ROLE_CHECK).fetchone()
+        except AuditError as exc:
+            if isinstance(exc.__cause__, errors.UndefinedTable | errors.InsufficientPrivilege):
+                raise AuditError(
+                    f"{self.where} has no audit schema this role can use: {SETUP_HINT}"
+                ) from exc
+            raise
+        version, privileged = row if row else (None, False)
+        if version != SCHEMA_VERSION:
+            raise AuditError(
+                f"{self.where} has audit schema version {version}, this version needs "
+                f"{SCHEMA_VERSION}: {SETUP_HINT}"
+            )
+        if privileged:
+            raise AuditError(
+                f"{self.where}: the role the app connects as may change or delete audit records "
+                "(superuser, owner, or UPDATE/DELETE/TRUNCATE granted); connect as a role that "
+                f"may only SELECT and INSERT: {SETUP_HINT}"
+            )
+
+    def _connect(self, url: str | None = None) -> Any:
+        return self._psycopg.connect(
+            url or self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+        )
+
+    def _lock_chain(self, conn: Any) -> None:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
+
+    def _prune(self, cutoff: datetime) -> int:
+        """Call the owner's prune function: the app role has no right to delete, by design."""
+        try:
+            with self._connect(self.owner_url) as conn:
+                row = conn.execute("SELECT prodai_audit_prune(%s)", (cutoff,)).fetchone()
+        except self._psycopg.errors.InsufficientPrivilege as exc:
+            raise AuditError(
+                f"{self.where}: only the schema owner may prune; run `prodai audit prune "
+                "--owner-url postgresql://OWNER@HOST/DB` (password from PGPASSWORD or ~/.pgpass)"
+            ) from exc
+        except self._psycopg.Error as exc:
+            raise self._driver_error(exc) or exc from exc
+        return int(row[0])
 
     def _sql(self, text: str) -> str:
         return text.replace("?", "%s")
@@ -96,8 +119,11 @@ class PostgresAuditStore(SQLAuditStore):
         with conn.transaction():
             yield conn
 
-    def _allow_prune(self, conn: Any, cutoff: datetime) -> None:
-        conn.execute("SELECT set_config('prodai.prune_cutoff', %s, true)", (cutoff.isoformat(),))
+    @contextmanager
+    def _snapshot(self, conn: Any) -> Iterator[Any]:
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield conn
 
     def _from_ts(self, value: Any) -> datetime:
         if not isinstance(value, datetime):
@@ -121,4 +147,17 @@ class PostgresAuditStore(SQLAuditStore):
         return isinstance(exc, self._psycopg.errors.UniqueViolation)
 
 
-__all__ = ["PostgresAuditStore", "mask_url"]
+def setup_postgres(owner_url: str, app_role: str) -> int:
+    """Install or upgrade the audit schema as its owner; records chained by an upgrade."""
+    from .pg_schema import install_schema
+
+    psycopg = _psycopg()
+    where = f"audit database {mask_url(owner_url)!r}"
+    try:
+        with psycopg.connect(owner_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
+            return install_schema(conn, app_role)
+    except psycopg.Error as exc:
+        raise AuditError(f"{where} refused the setup: {exc}") from exc
+
+
+__all__ = ["PostgresAuditStore", "mask_url", "setup_postgres"]

@@ -6,10 +6,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..config import Settings
-from ..errors import AuditError
 from ..models import (
     Answer,
     Assessment,
@@ -103,23 +102,6 @@ def settings_snapshot(settings: Settings) -> dict[str, Any]:
     return snapshot
 
 
-def settings_from_snapshot(snapshot: dict[str, Any], current: Settings) -> Settings:
-    """Recorded settings applied over today's paths and audit section, for replay."""
-    try:
-        return Settings(
-            **snapshot,
-            corpus_dir=current.corpus_dir,
-            data_dir=current.data_dir,
-            audit=current.audit,
-        )
-    except ValidationError as exc:
-        raise AuditError(
-            f"the recorded settings are not valid for this version of prodai-assistant "
-            f"({exc.error_count()} problem(s), first: {exc.errors()[0]['msg']!r}); "
-            "replay needs a record written by a compatible version"
-        ) from exc
-
-
 def _common(settings: Settings, corpus_hash: str, session_id: str | None) -> dict[str, Any]:
     from .. import __version__  # late: the package root imports this module's package
 
@@ -194,7 +176,6 @@ __all__ = [
     "record_from_answer",
     "record_from_assessment",
     "redact_record",
-    "settings_from_snapshot",
     "settings_snapshot",
     "utc_now",
 ]

@@ -1,95 +1,124 @@
-"""Redact secrets and e-mail addresses from free text before anything reaches the audit store.
+"""Redact secrets and personal data from free text before anything reaches the audit store.
 
-Each hit becomes ``[REDACTED:kind]``. The patterns are deliberately specific (a fixed prefix, a
-minimum length, a digit in generic values) so ordinary prose about keys and tokens survives.
+Each hit becomes ``[REDACTED:kind]``; ``patterns.RULES`` lists the kinds. Matching runs on a
+canonical copy of the text (NFKC-folded, invisible characters removed), so a full-width key or one
+split by zero-width spaces is still caught; the hit is then cut out of the original text, so
+everything around it is stored exactly as written. ``sanitize`` makes text storable everywhere
+(no lone surrogates, no NUL).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 from typing import Any
 
+from .checks import Span
+from .patterns import RULES, spans
+
 _MARK = "[REDACTED:{}]"
+_SHORTEST = 6  # no secret, number or e-mail address the rules know is shorter
 
-# (kind, cues, pattern), applied in order: whole-header forms first so their token is not
-# half-matched by a later rule. A rule runs only if one of its lower-case cues is in the text:
-# substring tests are far cheaper than regexes, and most strings in a record have no cue at all.
-_RULES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
-    (
-        "bearer",
-        ("bearer",),
-        re.compile(
-            r"(?i)\b(?:authorization\s*[:=]\s*)?bearer\s+"
-            r"(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{16,}=*"
-        ),
-    ),
-    (
-        "jwt",
-        ("eyj",),
-        re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    ),
-    ("anthropic_key", ("sk-ant-",), re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}")),
-    ("api_key", ("sk-",), re.compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}")),
-    ("aws_key", ("akia", "asia"), re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    (
-        "github_token",
-        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})"),
-    ),
-    ("slack_token", ("xox",), re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("url_credentials", ("://",), re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)")),
+# Default-ignorable characters outside category Cf (which is tested directly): joiners,
+# variation selectors, fillers. Keys split with any of them must still match.
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0000-\U000e0fff]"
 )
-
-# "api_key=...", "token: ...", "password = '...'": keep the name, drop the value. The value must
-# contain a digit or be long, so "token: required" in prose is left alone.
-_ASSIGNMENT_CUES = ("key", "token", "secret", "passw", "pwd")
-_ASSIGNMENT = re.compile(
-    r"(?i)\b(?P<name>api[_-]?key|access[_-]?key|secret[_-]?key|access[_-]?token|auth[_-]?token"
-    r"|refresh[_-]?token|client[_-]?secret|private[_-]?key|token|secret|password|passwd|pwd)"
-    r"(?P<sep>[\"']?\s*[:=]\s*[\"']?)"
-    r"(?P<value>(?!\[REDACTED)(?:(?=[^\s\"',;]*\d)[^\s\"',;]{6,}|[^\s\"',;]{16,}))"
-)
-
-_EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b"
-)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-_ALL_CUES = tuple(sorted({"@", *_ASSIGNMENT_CUES, *(cue for _, cues, _ in _RULES for cue in cues)}))
-_SHORTEST = 6  # no secret or e-mail address ("a@b.io") is shorter
+def sanitize(text: str) -> str:
+    """``text`` storable in SQLite and PostgreSQL: surrogate pairs joined, lone ones replaced
+    by U+FFFD, NUL removed."""
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
-def _has(lowered: str, cues: tuple[str, ...]) -> bool:
-    return any(cue in lowered for cue in cues)
+def canonical(text: str) -> tuple[str, list[int] | None]:
+    """NFKC-folded ``text`` without invisible characters, and for each of its characters the
+    index of the original character it came from (None when the two are the same)."""
+    if text.isascii():
+        return text, None
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char) == "Cf" or _IGNORABLE.match(char):
+            continue
+        folded = unicodedata.normalize("NFKC", char)
+        chars.append(folded)
+        origin.extend([index] * len(folded))
+    folded_text = "".join(chars)
+    if folded_text == text:
+        return text, None
+    return folded_text, origin
+
+
+# Each rule's cues as one pattern: a regex search is much cheaper than a loop of `in` tests.
+_CUES = [
+    re.compile("|".join(map(re.escape, rule.cues)), re.IGNORECASE)
+    if isinstance(rule.cues, tuple)
+    else rule.cues
+    for rule in RULES
+]
+_CACHED_CHARS = 512  # longer texts (answers, descriptions) rarely repeat and would fill memory
+
+
+def _hits(text: str) -> list[tuple[Span, str]]:
+    """Non-overlapping (span, kind) hits; earlier rules win over later overlapping ones."""
+    present: dict[re.Pattern[str], bool] = {}  # the number rules share one cue
+    taken: list[tuple[Span, str]] = []
+    for rule, cues in zip(RULES, _CUES, strict=True):
+        if cues is not None:
+            if cues not in present:
+                present[cues] = cues.search(text) is not None
+            if not present[cues]:
+                continue
+        for start, end in spans(rule, text):
+            if all(end <= s or start >= e for (s, e), _ in taken):
+                taken.append(((start, end), rule.kind))
+    return sorted(taken)
 
 
 def redact(text: str) -> str:
-    """Return ``text`` with API keys, tokens, credentials and e-mail addresses replaced."""
+    """Return ``text`` with keys, tokens, credentials and personal data replaced."""
     if len(text) < _SHORTEST:
         return text
-    lowered = text.lower()
-    if not _has(lowered, _ALL_CUES):
+    folded, origin = canonical(text)
+    hits = _hits(folded)
+    if not hits:
         return text
-    for kind, cues, pattern in _RULES:
-        if _has(lowered, cues):
-            text = pattern.sub(_MARK.format(kind), text)
-    if _has(lowered, _ASSIGNMENT_CUES):
-        text = _ASSIGNMENT.sub(
-            lambda m: f"{m.group('name')}{m.group('sep')}{_MARK.format('secret')}", text
-        )
-    return _EMAIL.sub(_MARK.format("email"), text) if "@" in text else text
+    pieces, cursor = [], 0
+    for (start, end), kind in hits:
+        if origin is not None:  # back to the original text's offsets
+            start, end = origin[start], origin[end - 1] + 1
+        start = max(start, cursor)
+        pieces += [text[cursor:start], _MARK.format(kind)]
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def clean(text: str) -> str:
+    """Sanitised, then redacted: what every stored or shown string goes through."""
+    return _clean_short(text) if len(text) <= _CACHED_CHARS else redact(sanitize(text))
+
+
+@lru_cache(maxsize=8192)  # titles, quotes and settings repeat from one record to the next
+def _clean_short(text: str) -> str:
+    return redact(sanitize(text))
 
 
 def redact_value(value: Any) -> Any:
-    """Redact every string inside nested dicts, lists and tuples (keys are left as they are)."""
+    """Clean every string inside nested dicts, lists and tuples (keys are sanitised only)."""
     if isinstance(value, str):
-        return redact(value)
+        return clean(value)
     if isinstance(value, dict):
-        return {key: redact_value(item) for key, item in value.items()}
+        return {sanitize(str(key)): redact_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [redact_value(item) for item in value]
     return value
 
 
-__all__ = ["redact", "redact_value"]
+__all__ = ["canonical", "clean", "redact", "redact_value", "sanitize"]

@@ -2,11 +2,14 @@
 
 Queries are written with ``?`` placeholders; a dialect may translate them. Timestamps go through
 ``_ts``/``_from_ts``: SQLite keeps them as fixed-width UTC text, PostgreSQL as timestamptz.
+Every insert extends its table's hash chain (``chain.py``) in one transaction with the chain
+head locked, so concurrent writers never fork it.
 """
 
 from __future__ import annotations
 
 import builtins
+import heapq
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -14,23 +17,51 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import AuditError
+from .chain import (
+    GENESIS,
+    ChainReport,
+    Link,
+    Table,
+    append,
+    feedback_body,
+    record_body,
+    verify_chain,
+)
 from .records import AuditRecord, Feedback, RecordKind, as_utc, redact_record
+from .redaction import clean
+from .sql_chain import (
+    CHECKPOINTS,
+    FEEDBACK_LINK_COLUMNS,
+    HEADS,
+    RECORD_LINK_COLUMNS,
+    TABLES,
+    checkpoint_link,
+    feedback_link,
+    record_link,
+)
 from .stats import StatRow
 from .store import DEFAULT_LIMIT, BaseStore, check_feedback
 
 EXPORT_BATCH = 500
+VERIFY_BATCH = 1000
 
 _INSERT_RECORD = (
     "INSERT INTO audit_records (id, kind, created_at, session_id, question, refused, verdict,"
-    " latency_ms, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " latency_ms, payload, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 # The EXISTS guard makes an unknown record id a zero-row insert instead of a driver-specific error.
 _INSERT_FEEDBACK = (
-    "INSERT INTO audit_feedback (id, record_id, created_at, score, comment, session_id)"
-    " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM audit_records WHERE id = ?)"
+    "INSERT INTO audit_feedback (id, record_id, created_at, score, comment, session_id,"
+    " seq, prev_hash, hash) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?"
+    " WHERE EXISTS (SELECT 1 FROM audit_records WHERE id = ?)"
 )
 _STAT_COLUMNS = "id, kind, created_at, latency_ms, refused, question, verdict"
 _FEEDBACK_COLUMNS = "f.id, f.record_id, f.created_at, f.score, f.comment, f.session_id"
+
+
+def _load(payload: str) -> AuditRecord:
+    """A stored record as shown: redacted again, so rows older than a rule never show a secret."""
+    return redact_record(AuditRecord.model_validate_json(payload))
 
 
 class SQLAuditStore(BaseStore):
@@ -52,11 +83,15 @@ class SQLAuditStore(BaseStore):
     def _tx(self, conn: Any) -> AbstractContextManager[Any]:
         raise NotImplementedError
 
-    def _allow_prune(self, conn: Any, cutoff: datetime) -> None:
+    def _snapshot(self, conn: Any) -> AbstractContextManager[Any]:
+        """A read-only transaction: every query in it sees the same state."""
         raise NotImplementedError
 
-    def _end_prune(self, conn: Any) -> None:
-        """Close what _allow_prune opened, before the transaction commits."""
+    def _lock_chain(self, conn: Any) -> None:
+        """Inside ``_tx``: hold the chain heads until commit, against concurrent writers."""
+
+    def _prune(self, cutoff: datetime) -> int:
+        raise NotImplementedError
 
     def _sql(self, text: str) -> str:
         return text
@@ -128,8 +163,28 @@ class SQLAuditStore(BaseStore):
         return " AND ".join(clauses) or "1 = 1", params
 
     # --- the AuditStore protocol ---------------------------------------------------------------
+    def _head(self, conn: Any, table: Table) -> tuple[int, str]:
+        """The seq and hash the next entry of ``table`` links to."""
+        own, pruned = (
+            conn.execute(self._sql(HEADS[0].format(table=TABLES[table]))).fetchone(),
+            conn.execute(self._sql(HEADS[1]), (table,)).fetchone(),
+        )
+        heads = [(int(row[0]), str(row[1])) for row in (own, pruned) if row is not None]
+        return max(heads, default=(0, GENESIS))
+
+    def _append(
+        self, table: Table, sql: str, values: tuple[Any, ...], body: str, tail: tuple[Any, ...] = ()
+    ) -> int:
+        """Insert ``values`` + the next link of ``table`` + ``tail``; the driver's row count."""
+        with self._conn() as conn, self._tx(conn):
+            self._lock_chain(conn)
+            link = append(self._head(conn, table), str(values[0]), body)
+            params = (*values, link.seq, link.prev_hash, link.hash, *tail)
+            return int(conn.execute(self._sql(sql), params).rowcount)
+
     def record(self, record: AuditRecord) -> str:
         clean = redact_record(record)
+        payload = clean.model_dump_json()
         params = (
             clean.id,
             clean.kind,
@@ -139,11 +194,10 @@ class SQLAuditStore(BaseStore):
             clean.refused,
             clean.verdict,
             clean.latency_ms,
-            clean.model_dump_json(),
+            payload,
         )
         try:
-            with self._conn() as conn:
-                conn.execute(self._sql(_INSERT_RECORD), params)
+            self._append("records", _INSERT_RECORD, params, record_body(payload))
         except AuditError as exc:
             if exc.__cause__ is not None and self._is_duplicate(exc.__cause__):
                 raise AuditError(f"audit record {clean.id!r} exists already (append-only)") from exc
@@ -152,7 +206,7 @@ class SQLAuditStore(BaseStore):
 
     def get(self, record_id: str) -> AuditRecord | None:
         rows = self._fetch("SELECT payload FROM audit_records WHERE id = ?", (record_id,))
-        return AuditRecord.model_validate_json(rows[0][0]) if rows else None
+        return _load(rows[0][0]) if rows else None
 
     def _ids_with_prefix(self, prefix: str) -> builtins.list[str]:
         # prefix is validated as hex, so it carries no LIKE wildcards
@@ -175,7 +229,7 @@ class SQLAuditStore(BaseStore):
             " ORDER BY created_at DESC, id DESC LIMIT ?"
         )
         rows = self._fetch(sql, (*params, limit or DEFAULT_LIMIT))
-        return [AuditRecord.model_validate_json(row[0]) for row in rows]
+        return [_load(row[0]) for row in rows]
 
     def count(self, since: datetime | None = None, until: datetime | None = None) -> int:
         where, params = self._range(since, until)
@@ -193,10 +247,9 @@ class SQLAuditStore(BaseStore):
             entry.score,
             entry.comment,
             entry.session_id,
-            record_id,
         )
-        with self._conn() as conn:
-            inserted = conn.execute(self._sql(_INSERT_FEEDBACK), params).rowcount
+        body = feedback_body(entry)
+        inserted = self._append("feedback", _INSERT_FEEDBACK, params, body, tail=(record_id,))
         if inserted != 1:
             raise AuditError(f"cannot rate unknown audit record {record_id!r}")
         return entry
@@ -223,27 +276,45 @@ class SQLAuditStore(BaseStore):
                 record_id=row[1],
                 created_at=self._from_ts(row[2]),
                 score=row[3],
-                comment=row[4],
+                comment=clean(row[4]) if row[4] is not None else None,
                 session_id=row[5],
             )
             for row in self._fetch(sql, tuple(params))
         ]
 
     def prune(self, older_than: datetime | None = None) -> int:
-        cutoff = self._cutoff(older_than)
-        old = "SELECT id FROM audit_records WHERE created_at < ?"
-        with self._conn() as conn, self._tx(conn):
-            self._allow_prune(conn, cutoff)
-            conn.execute(
-                self._sql(f"DELETE FROM audit_feedback WHERE record_id IN ({old})"),
-                (self._ts(cutoff),),
-            )
-            cursor = conn.execute(
-                self._sql("DELETE FROM audit_records WHERE created_at < ?"), (self._ts(cutoff),)
-            )
-            removed = int(cursor.rowcount)
-            self._end_prune(conn)
-        return removed
+        """Remove old records and their feedback, leaving checkpoints that keep the chains."""
+        return self._prune(self._cutoff(older_than))
+
+    def _stored_links(self, conn: Any, table: Table) -> Iterator[Link]:
+        columns, to_link = (
+            (RECORD_LINK_COLUMNS, record_link)
+            if table == "records"
+            else (FEEDBACK_LINK_COLUMNS, feedback_link)
+        )
+        sql = self._sql(f"SELECT {columns} FROM {TABLES[table]} WHERE seq > ? ORDER BY seq LIMIT ?")
+        after = 0
+        while True:  # in batches: a chain may be far larger than memory
+            rows = conn.execute(sql, (after, VERIFY_BATCH)).fetchall()
+            yield from (to_link(row, self._from_ts) for row in rows)
+            if len(rows) < VERIFY_BATCH:
+                return
+            after = int(rows[-1][0])
+
+    def links(self, table: Table) -> Iterator[Link]:
+        """Every entry and prune checkpoint of ``table``'s chain, in seq order, read from one
+        snapshot (a prune running meanwhile must not look like a gap)."""
+        with self._conn() as conn, self._snapshot(conn):
+            rows = conn.execute(self._sql(CHECKPOINTS), (table,)).fetchall()
+            checkpoints = [checkpoint_link(row, table, self._from_ts) for row in rows]
+            stored = self._stored_links(conn, table)
+            yield from heapq.merge(stored, checkpoints, key=lambda link: link.seq)
+
+    def verify(self, anchor: tuple[int, str] | None = None) -> builtins.list[ChainReport]:
+        return [
+            verify_chain(table, self.links(table), anchor if table == "records" else None)
+            for table in TABLES
+        ]
 
     def export(
         self, since: datetime | None = None, until: datetime | None = None
@@ -261,7 +332,7 @@ class SQLAuditStore(BaseStore):
                 (*extra, EXPORT_BATCH),
             )
             for row in rows:
-                yield AuditRecord.model_validate_json(row[2])
+                yield _load(row[2])
             if len(rows) < EXPORT_BATCH:
                 return
             after = (rows[-1][0], rows[-1][1])
@@ -277,7 +348,7 @@ class SQLAuditStore(BaseStore):
                 created_at=self._from_ts(row[2]),
                 latency_ms=row[3],
                 refused=bool(row[4]),
-                question=row[5],
+                question=clean(row[5]),
                 verdict=row[6],
             )
             for row in rows

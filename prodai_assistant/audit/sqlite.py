@@ -1,4 +1,8 @@
-"""The default audit store: one SQLite file in the data directory, WAL mode, append-only."""
+"""The default audit store: one SQLite file in the data directory, WAL mode, append-only.
+
+Every record and feedback entry is chained by hash (``chain.py``); see ``_guards`` for what the
+database itself refuses.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import AuditError
-from .records import as_utc
+from .records import as_utc, utc_now
 from .sql import SQLAuditStore
+from .sql_chain import PRUNE_STATEMENTS, add_chain_columns, chain_existing_rows
 
 FILENAME = "audit.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
-# Records can be deleted only while prune holds a cutoff in audit_prune_gate, and only if older.
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_records (
+SCHEMA_VERSION = 2  # 2: hash chain, checkpoints, no prune gate table (PRAGMA user_version)
+PRUNE_GATE = "prodai_prune_in_progress"  # an SQL function only this store's connections define
+
+# Deleting needs PRUNE_GATE() = 1: the function exists only on this store's own connections and
+# says 1 only inside prune's transaction, so no statement (and no row anyone inserts) opens it.
+# Other connections get "no such function" on DELETE, which is the point.
+_TABLES = (
+    """CREATE TABLE IF NOT EXISTS audit_records (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -27,35 +37,92 @@ CREATE TABLE IF NOT EXISTS audit_records (
     refused INTEGER NOT NULL,
     verdict TEXT,
     latency_ms REAL,
-    payload TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_records_created ON audit_records (created_at, id);
-CREATE TABLE IF NOT EXISTS audit_feedback (
+    payload TEXT NOT NULL,
+    seq INTEGER NOT NULL DEFAULT 0,
+    prev_hash TEXT NOT NULL DEFAULT '',
+    hash TEXT NOT NULL DEFAULT ''
+)""",
+    """CREATE TABLE IF NOT EXISTS audit_feedback (
     id TEXT PRIMARY KEY,
     record_id TEXT NOT NULL REFERENCES audit_records (id),
     created_at TEXT NOT NULL,
     score INTEGER NOT NULL CHECK (score IN (-1, 1)),
     comment TEXT,
-    session_id TEXT
-);
-CREATE INDEX IF NOT EXISTS audit_feedback_record ON audit_feedback (record_id);
-CREATE TABLE IF NOT EXISTS audit_prune_gate (cutoff TEXT NOT NULL);
-CREATE TRIGGER IF NOT EXISTS audit_records_no_update BEFORE UPDATE ON audit_records
-BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_records_no_delete BEFORE DELETE ON audit_records
-WHEN NOT EXISTS (SELECT 1 FROM audit_prune_gate WHERE OLD.created_at < cutoff)
-BEGIN SELECT RAISE(ABORT, 'audit records are append-only; only prune removes old ones'); END;
-CREATE TRIGGER IF NOT EXISTS audit_feedback_no_update BEFORE UPDATE ON audit_feedback
-BEGIN SELECT RAISE(ABORT, 'feedback is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_feedback_no_delete BEFORE DELETE ON audit_feedback
-WHEN NOT EXISTS (SELECT 1 FROM audit_prune_gate)
-BEGIN SELECT RAISE(ABORT, 'feedback is append-only; only prune removes old records'); END;
-"""
+    session_id TEXT,
+    seq INTEGER NOT NULL DEFAULT 0,
+    prev_hash TEXT NOT NULL DEFAULT '',
+    hash TEXT NOT NULL DEFAULT ''
+)""",
+    """CREATE TABLE IF NOT EXISTS audit_pruned (
+    tbl TEXT NOT NULL,
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    cutoff TEXT NOT NULL,
+    pruned_at TEXT NOT NULL,
+    PRIMARY KEY (tbl, first_seq)
+)""",
+)
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS audit_records_created ON audit_records (created_at, id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS audit_records_seq ON audit_records (seq)",
+    "CREATE INDEX IF NOT EXISTS audit_feedback_record ON audit_feedback (record_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS audit_feedback_seq ON audit_feedback (seq)",
+)
+
+
+def _guards(table: str, what: str) -> tuple[str, ...]:
+    """No update, no delete outside prune, and no insert over an existing id or seq: INSERT OR
+    REPLACE deletes the old row without firing a delete trigger, so it is stopped before."""
+    return (
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table}
+WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id OR seq = NEW.seq)
+BEGIN SELECT RAISE(ABORT, '{what} are append-only: this id or seq exists already'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, '{what} are append-only'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
+WHEN {PRUNE_GATE}() IS NOT 1
+BEGIN SELECT RAISE(ABORT, '{what} are append-only; only prune removes old records'); END""",
+    )
+
+
+_CHECKPOINT_GUARDS = (
+    f"""CREATE TRIGGER IF NOT EXISTS audit_pruned_only_by_prune BEFORE INSERT ON audit_pruned
+WHEN {PRUNE_GATE}() IS NOT 1
+BEGIN SELECT RAISE(ABORT, 'prune checkpoints are append-only and written only by prune'); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_pruned_no_update BEFORE UPDATE ON audit_pruned
+BEGIN SELECT RAISE(ABORT, 'prune checkpoints are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_pruned_no_delete BEFORE DELETE ON audit_pruned
+BEGIN SELECT RAISE(ABORT, 'prune checkpoints are append-only'); END""",
+)
+SCHEMA = (
+    *_TABLES,
+    *_INDEXES,
+    *_guards("audit_records", "audit records"),
+    *_guards("audit_feedback", "feedback entries"),
+    *_CHECKPOINT_GUARDS,
+)
+# Version 1 (before the chain): a gate table whose rows unlocked DELETE, and its triggers.
+_V1_LEFTOVERS = (
+    "DROP TRIGGER IF EXISTS audit_records_no_update",
+    "DROP TRIGGER IF EXISTS audit_records_no_delete",
+    "DROP TRIGGER IF EXISTS audit_feedback_no_update",
+    "DROP TRIGGER IF EXISTS audit_feedback_no_delete",
+    "DROP TABLE IF EXISTS audit_prune_gate",
+)
+
+
+def _from_text(value: object) -> datetime:
+    return datetime.strptime(str(value), _TS_FORMAT).replace(tzinfo=UTC)
 
 
 def ts_text(moment: datetime) -> str:
-    """A timestamp as fixed-width UTC text (microseconds, 'Z'), so text order is time order."""
-    return as_utc(moment).strftime(_TS_FORMAT)
+    """A timestamp as fixed-width UTC text (microseconds, 'Z'), so text order is time order.
+
+    Not strftime: its ``%Y`` does not pad years before 1000, and "9-01-01" sorts after "2025".
+    """
+    return as_utc(moment).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 class SQLiteAuditStore(SQLAuditStore):
@@ -70,7 +137,20 @@ class SQLiteAuditStore(SQLAuditStore):
         except OSError as exc:
             raise AuditError(self._advice(f"cannot create its folder ({exc.strerror})")) from exc
         with self._conn() as conn:
-            conn.executescript(SCHEMA)
+            self._install(conn)
+
+    def _install(self, conn: sqlite3.Connection) -> None:
+        """Create or upgrade the schema; the triggers are restored at every open."""
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            for statement in SCHEMA:
+                conn.execute(statement)
+            return
+        with self._tx(conn):  # one process upgrades; the others wait, then see version 2
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                migrate_v1(conn)
+                for statement in SCHEMA:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _advice(self, problem: str) -> str:
         return (
@@ -85,6 +165,7 @@ class SQLiteAuditStore(SQLAuditStore):
             self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
         try:
+            conn.create_function(PRUNE_GATE, 0, _closed_gate)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             # NORMAL in WAL mode survives application crashes; only a power cut can lose the
@@ -106,19 +187,31 @@ class SQLiteAuditStore(SQLAuditStore):
             raise
         conn.execute("COMMIT")
 
-    def _allow_prune(self, conn: sqlite3.Connection, cutoff: datetime) -> None:
-        conn.execute("DELETE FROM audit_prune_gate")
-        conn.execute("INSERT INTO audit_prune_gate (cutoff) VALUES (?)", (self._ts(cutoff),))
+    @contextmanager
+    def _snapshot(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        conn.execute("BEGIN")  # deferred: a read in WAL mode blocks no writer
+        try:
+            yield conn
+        finally:
+            conn.execute("ROLLBACK")
 
-    def _end_prune(self, conn: sqlite3.Connection) -> None:
-        # Inside the same transaction, so no other connection ever sees an open gate.
-        conn.execute("DELETE FROM audit_prune_gate")
+    def _prune(self, cutoff: datetime) -> int:
+        params = {"cutoff": self._ts(cutoff), "now": self._ts(utc_now())}
+        with self._conn() as conn, self._tx(conn):
+            conn.create_function(PRUNE_GATE, 0, _open_gate)
+            try:
+                cursor = None
+                for statement in PRUNE_STATEMENTS:
+                    cursor = conn.execute(statement, params)
+            finally:  # before the commit: the gate is open only inside this transaction
+                conn.create_function(PRUNE_GATE, 0, _closed_gate)
+            return int(cursor.rowcount) if cursor is not None else 0
 
     def _ts(self, moment: datetime) -> str:
         return ts_text(moment)
 
     def _from_ts(self, value: object) -> datetime:
-        return datetime.strptime(str(value), _TS_FORMAT).replace(tzinfo=UTC)
+        return _from_text(value)
 
     def _driver_error(self, exc: Exception) -> AuditError | None:
         if not isinstance(exc, sqlite3.Error):
@@ -128,7 +221,29 @@ class SQLiteAuditStore(SQLAuditStore):
         return AuditError(self._advice(str(exc)))
 
     def _is_duplicate(self, exc: BaseException) -> bool:
-        return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
+        text = str(exc)
+        return isinstance(exc, sqlite3.IntegrityError) and (
+            "exists already" in text or "UNIQUE" in text
+        )
 
 
-__all__ = ["FILENAME", "SQLiteAuditStore", "ts_text"]
+def _open_gate() -> int:
+    return 1
+
+
+def _closed_gate() -> int:
+    return 0
+
+
+def migrate_v1(conn: sqlite3.Connection) -> None:
+    """Upgrade a file written before the hash chain: drop the gate, chain the rows in place."""
+    for statement in _V1_LEFTOVERS:
+        conn.execute(statement)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(audit_records)")}
+    if columns and "seq" not in columns:  # (no columns: a new file, SCHEMA creates it all)
+        for statement in add_chain_columns("INTEGER"):
+            conn.execute(statement)
+        chain_existing_rows(conn, lambda sql: sql, _from_text)
+
+
+__all__ = ["FILENAME", "SCHEMA_VERSION", "SQLiteAuditStore", "migrate_v1", "ts_text"]

@@ -9,8 +9,19 @@ from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from ..errors import AuditError, InputError
+from .chain import (
+    GENESIS,
+    ChainReport,
+    Link,
+    Table,
+    append,
+    checkpoints,
+    feedback_body,
+    record_body,
+    verify_chain,
+)
 from .records import AuditRecord, Feedback, RecordKind, as_utc, redact_record, utc_now
-from .redaction import redact
+from .redaction import clean, sanitize
 from .stats import OpsStats, StatRow, compute_stats
 
 DEFAULT_LIMIT = 1000
@@ -59,7 +70,15 @@ class AuditStore(Protocol):
         ...
 
     def prune(self, older_than: datetime | None = None) -> int:
-        """Delete records (and their feedback) created before ``older_than``; return the count."""
+        """Delete records (and their feedback) created before ``older_than``; return the count.
+
+        The hash chains stay verifiable: each run of removed entries leaves a checkpoint."""
+        ...
+
+    def verify(self, anchor: tuple[int, str] | None = None) -> builtins.list[ChainReport]:
+        """Recompute the hash chains of the records and of the feedback; the first fault of each.
+
+        ``anchor``: a records head (seq, hash prefix) saved from an earlier verify."""
         ...
 
     def export(
@@ -76,14 +95,15 @@ class AuditStore(Protocol):
 def check_feedback(
     record_id: str, score: int, comment: str | None, session_id: str | None
 ) -> Feedback:
-    """Validate and redact one feedback entry."""
+    """Validate, sanitise and redact one feedback entry."""
     if score not in (-1, 1):
         raise InputError(f"feedback score must be +1 or -1, got {score!r}")
+    comment = clean(comment).strip() if comment else None
     return Feedback(
         record_id=record_id,
         score=1 if score > 0 else -1,
-        comment=redact(comment.strip()) if comment and comment.strip() else None,
-        session_id=session_id,
+        comment=comment or None,
+        session_id=sanitize(session_id) if session_id is not None else None,
     )
 
 
@@ -155,14 +175,25 @@ class MemoryAuditStore(BaseStore):
         self.retention_days = retention_days
         self._records: dict[str, AuditRecord] = {}
         self._feedback: _Feedbacks = []
+        self._chains: dict[Table, builtins.list[Link]] = {"records": [], "feedback": []}
         self._lock = threading.Lock()
+
+    def _chain(
+        self, table: Table, entry_id: str, body: str, created_at: datetime | None = None
+    ) -> None:
+        """Append a link to ``table``'s chain (the caller holds the lock)."""
+        chain = self._chains[table]
+        head = (chain[-1].end, chain[-1].hash) if chain else (0, GENESIS)
+        chain.append(append(head, entry_id, body, created_at))
 
     def record(self, record: AuditRecord) -> str:
         clean = redact_record(record)
+        body = record_body(clean.model_dump_json())
         with self._lock:
             if clean.id in self._records:
                 raise AuditError(f"audit record {clean.id!r} exists already (append-only)")
             self._records[clean.id] = clean
+            self._chain("records", clean.id, body, clean.created_at)
         return clean.id
 
     def get(self, record_id: str) -> AuditRecord | None:
@@ -198,6 +229,7 @@ class MemoryAuditStore(BaseStore):
             if record_id not in self._records:
                 raise AuditError(f"cannot rate unknown audit record {record_id!r}")
             self._feedback.append(entry)
+            self._chain("feedback", entry.id, feedback_body(entry))
         return entry
 
     def feedback_for(
@@ -224,8 +256,29 @@ class MemoryAuditStore(BaseStore):
             old = {rid for rid, r in self._records.items() if r.created_at < cutoff}
             for rid in old:
                 del self._records[rid]
+            votes = {f.id for f in self._feedback if f.record_id in old}
             self._feedback = [f for f in self._feedback if f.record_id not in old]
+            self._checkpoint("records", old, cutoff)
+            self._checkpoint("feedback", votes, None)
         return len(old)
+
+    def _checkpoint(self, table: Table, gone: set[str], cutoff: datetime | None) -> None:
+        """Replace the links of removed entries by checkpoints (the caller holds the lock)."""
+        chain = self._chains[table]
+        removed = [link for link in chain if link.body is not None and link.id in gone]
+        kept = [link for link in chain if link.body is None or link.id not in gone]
+        runs = checkpoints(removed, cutoff)
+        self._chains[table] = sorted([*kept, *runs], key=lambda link: link.seq)
+
+    def links(self, table: Table) -> builtins.list[Link]:
+        with self._lock:
+            return builtins.list(self._chains[table])
+
+    def verify(self, anchor: tuple[int, str] | None = None) -> builtins.list[ChainReport]:
+        return [
+            verify_chain("records", self.links("records"), anchor),
+            verify_chain("feedback", self.links("feedback")),
+        ]
 
     def export(
         self, since: datetime | None = None, until: datetime | None = None

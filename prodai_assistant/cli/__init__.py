@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from .. import __version__, netguard
 from ..errors import ProdAIError
-from . import app, audit, classify, core, evaluate
+from . import app, audit, classify, core, evaluate, feedback
 
 
 class CommandGroup(Protocol):
@@ -21,7 +21,7 @@ class CommandGroup(Protocol):
 
 
 # Modules that add sub-commands, in help order. Imported above, so a broken one fails loudly.
-COMMAND_MODULES: tuple[CommandGroup, ...] = (core, classify, evaluate, audit, app)
+COMMAND_MODULES: tuple[CommandGroup, ...] = (core, classify, evaluate, audit, feedback, app)
 
 
 def build_parser() -> argparse.ArgumentParser:

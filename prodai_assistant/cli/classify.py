@@ -71,8 +71,8 @@ def _classifier_from_settings() -> Classify:
 
 
 class AuditTrail:
-    """Records each classification in the audit store; a store failure costs one warning line
-    on stderr, never the result."""
+    """Records each classification in the audit store; a failed write costs one warning line on
+    stderr, never the result, and the next classification is written again."""
 
     def __init__(self, settings: Settings, store: AuditStore | None) -> None:
         self.settings = settings
@@ -114,9 +114,8 @@ class AuditTrail:
                 latency_ms=round(latency_ms, 2),
             )
             self.store.record(record)
-        except Exception as exc:  # warn once, then carry on without the trail
+        except Exception as exc:  # this one is not recorded; the next one is tried again
             _warn(exc)
-            self.close(quiet=True)
 
     def corpus_hash(self) -> str:
         """Hash of the corpus the index was built from (read once; '' if unreadable)."""
@@ -129,14 +128,13 @@ class AuditTrail:
                 self._corpus_hash = ""
         return self._corpus_hash
 
-    def close(self, quiet: bool = False) -> None:
+    def close(self) -> None:
         store, self.store = self.store, None
         try:
             if store is not None:
                 store.close()
         except Exception as exc:  # records already written are committed
-            if not quiet:
-                _warn(exc)
+            _warn(exc)
 
     def __enter__(self) -> AuditTrail:
         return self

@@ -1,7 +1,8 @@
 """The audit trail of `prodai ask` and `prodai chat`: one record per answer, one session per run.
 
-Auditing must never cost the user an answer: a store that cannot be opened or written prints one
-warning line on stderr, and the command carries on without recording.
+Auditing must never cost the user an answer, nor switch itself off unnoticed: a store that cannot be
+opened prints one warning line on stderr and the run carries on without a trail; a write that fails
+prints one warning line for that answer, and the next answer is written again.
 """
 
 from __future__ import annotations
@@ -62,21 +63,19 @@ class AnswerTrail:
                 history=[Turn.model_validate(turn) for turn in history],
             )
             record_id = self.store.record(record)
-        except Exception as exc:  # warn once, then carry on without the trail
+        except Exception as exc:  # this answer is not recorded; the next one is tried again
             warn(exc, self.warnings)
-            self.close(quiet=True)
             return None
         self.recorded.append(record_id)
         return record_id
 
-    def close(self, quiet: bool = False) -> None:
+    def close(self) -> None:
         store, self.store = self.store, None
         try:
             if store is not None:
                 store.close()
         except Exception as exc:  # what was recorded is already committed
-            if not quiet:
-                warn(exc, self.warnings)
+            warn(exc, self.warnings)
 
     def __enter__(self) -> AnswerTrail:
         return self
