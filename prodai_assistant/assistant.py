@@ -29,13 +29,14 @@ from .models import (
     Audience,
     Chunk,
     Document,
+    EvidenceSpan,
     IndexStatus,
     Retrieved,
     ScoredChunk,
     Turn,
 )
 from .routing import Route, asks_about_own_project, evidence_refusal, pinned_sections, route
-from .text import tokenize
+from .text import Canonical, tokenize
 from .validation import (
     MAX_HISTORY_TURNS,
     validate_audience,
@@ -124,23 +125,27 @@ class Assistant:
         never calls ``on_token``; neither do refusals, greetings and assessments.
         """
         started = time.perf_counter()
-        text = validate_question(question, self.settings.max_question_chars)
+        asked = validate_question(question, self.settings.max_question_chars)
         turns = validate_history(history)
         lens = validate_audience(audience)
-        routed = route(text, [t.model_dump() for t in turns])
+        routed = route(asked.text, [t.model_dump() for t in turns])
         effective: Audience = routed.audience_hint or lens or "all"
         if routed.intent == "assessment":
-            answer = self._assessment_answer(text, routed, effective)
+            answer = self._assessment_answer(asked.original, routed, effective)
         else:
-            answer = self._retrieval_answer(text, routed, effective, turns, on_token)
+            answer = self._retrieval_answer(asked, routed, effective, turns, on_token)
         latency = round((time.perf_counter() - started) * 1000, 2)
         return answer.model_copy(update={"latency_ms": latency})
 
     def classify(self, description: str) -> Assessment:
-        """Production-or-demo assessment of a project description, criterion by criterion."""
-        raw = validate_description(description)
-        assessment: Assessment = self._get_classifier().classify(raw)
-        return assessment
+        """Production-or-demo assessment of a project description, criterion by criterion.
+
+        The classifier reads the canonical text; every evidence span is mapped back onto the
+        description as passed, so its quote is an exact substring at its offsets.
+        """
+        given = validate_description(description, self.settings.classifier.max_chars)
+        assessment: Assessment = self._get_classifier().classify(given.text)
+        return on_original(assessment, given)
 
     def status(self) -> IndexStatus:
         return self.index.status()
@@ -167,12 +172,13 @@ class Assistant:
 
     def _retrieval_answer(
         self,
-        text: str,
+        asked: Canonical,
         routed: Route,
         audience: Audience,
         turns: Sequence[Turn],
         on_token: TokenSink | None = None,
     ) -> Answer:
+        text = asked.text  # what the backends read; the Answer keeps the question as typed
         scored: list[ScoredChunk] = []
         if routed.intent == "greeting":
             composed = greeting()
@@ -181,7 +187,7 @@ class Assistant:
         else:
             scored, composed = self._search_and_compose(routed, audience, turns, text, on_token)
         return Answer(
-            question=text,
+            question=asked.original,
             standalone_question=routed.standalone_question,
             answer=composed.answer,
             citations=composed.citations,
@@ -305,6 +311,23 @@ def corpus_vocabulary(chunks: Iterable[Chunk]) -> frozenset[str]:
     return frozenset(words)
 
 
+def on_original(assessment: Assessment, given: Canonical) -> Assessment:
+    """``assessment`` of ``given.text`` with its evidence spans moved onto ``given.original``."""
+    if not given.changed:
+        return assessment
+    criteria = [
+        c.model_copy(update={"evidence": [_moved(s, given) for s in c.evidence]})
+        for c in assessment.criteria
+    ]
+    update = {"criteria": criteria, "description_chars": len(given.original)}
+    return assessment.model_copy(update=update)
+
+
+def _moved(span: EvidenceSpan, given: Canonical) -> EvidenceSpan:
+    start, end = given.to_original(span.start, span.end)
+    return span.model_copy(update={"start": start, "end": end, "text": given.original[start:end]})
+
+
 def to_retrieved(scored: ScoredChunk) -> Retrieved:
     """What the Answer shows of a scored chunk: its id, scores and why it is listed."""
     shown = set(Retrieved.model_fields) - {"chunk_id"}
@@ -320,6 +343,7 @@ __all__ = [
     "assessment_summary",
     "corpus_vocabulary",
     "criteria_sources",
+    "on_original",
     "to_retrieved",
     "validate_audience",
     "validate_description",

@@ -85,6 +85,7 @@ def spans_of(assessment: Assessment) -> list[tuple[int, int, str]]:
     [
         pytest.param("", "Ask a question about Production AI", id="empty"),
         pytest.param(" \n\t\u3000\xa0 ", "Ask a question about Production AI", id="whitespace"),
+        pytest.param("\u200b\u200b\u200b", "Ask a question about Production AI", id="invisible"),
         pytest.param("What is Production AI? " * 46_000, "PRODAI_MAX_QUESTION_CHARS", id="1MB"),
         pytest.param("x" * 5_000, "the limit is 4000", id="one-long-word"),
         pytest.param(bytes(range(256)).decode("latin-1") * 4, "binary", id="binary-junk"),
@@ -142,7 +143,6 @@ def test_odd_but_honest_questions_are_answered_and_kept(
         "🤖🚀🎉" * 30,
         "production" + "x" * 3_900,
         "What is \u202eIA noitcudorP\u202c?",
-        "\u200b\u200b\u200b",
         "Zalgo: P̸̢r̷o̶d̴u̵c̶t̷i̸o̵n̶ ̷A̴I̸",
     ],
 )

@@ -7,6 +7,7 @@ import streamlit as st
 
 from ..errors import ProdAIError
 from ..models import AUDIENCE_LABELS, AUDIENCES, Answer, Assessment
+from ..text import canonicalize
 from . import services, trail
 from .chat import ChatEntry
 from .render import (
@@ -58,7 +59,7 @@ def show_answer(answer: Answer, *, stream: bool = False, key: str = "") -> None:
         st.write_stream(stream_pieces(answer.answer, delay=STREAM_DELAY_S))
     else:
         st.markdown(answer.answer)
-    if answer.standalone_question.strip() != answer.question.strip():
+    if answer.standalone_question.strip() != canonicalize(answer.question).text.strip():
         st.caption(f"Answered as: {escape_markdown(answer.standalone_question)}")
     if answer.audience != "all":
         st.caption(f"Framed for: {AUDIENCE_LABELS[answer.audience]}")
