@@ -101,7 +101,7 @@ class Assistant:
         from .index import VectorIndex
         from .retrieval import Retriever
 
-        settings = settings or Settings()
+        settings = settings or Settings.load()
         embedder = embedder or MiniLMEmbedder(settings.embedding)
         index = VectorIndex.open(settings, embedder, progress=progress)
         retriever = Retriever(index, embedder, settings.retrieval)

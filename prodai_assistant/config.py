@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+from .errors import ConfigError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -46,6 +49,17 @@ class EmbeddingSettings(_Section):
         ge=1,
         description="torch intra-op threads; 1 keeps latency flat under concurrent requests.",
     )
+
+    @field_validator("model_path")
+    @classmethod
+    def _an_existing_folder(cls, path: Path | None) -> Path | None:
+        # Checked now: a command that needs no embedding would otherwise succeed with it unset.
+        if path is not None and not path.is_dir():
+            raise ValueError(
+                f"there is no folder {str(path)!r}; point it at a sentence-transformers model "
+                "folder, or unset it to use the bundled model"
+            )
+        return path
 
 
 class RetrievalSettings(_Section):
@@ -94,7 +108,7 @@ class AuditSettings(_Section):
 
 
 class Settings(BaseSettings):
-    """Root configuration; build with ``Settings()`` (reads PRODAI_* variables) or keywords."""
+    """Root configuration: ``Settings.load()`` reads the PRODAI_* variables; or pass keywords."""
 
     model_config = SettingsConfigDict(
         env_prefix="PRODAI_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -113,6 +127,16 @@ class Settings(BaseSettings):
     audit: AuditSettings = Field(default_factory=AuditSettings)
     max_question_chars: int = Field(default=4_000, ge=10, description="Longest question accepted.")
 
+    @classmethod
+    def load(cls, **overrides: Any) -> Settings:
+        """Settings from the PRODAI_* environment (and ``overrides``), or one-line ConfigError."""
+        try:
+            return cls(**overrides)
+        except ValidationError as exc:
+            raise ConfigError(describe_invalid(exc)) from None
+        except SettingsError as exc:  # a nested section's variable is not JSON
+            raise ConfigError(describe_unparsable(exc)) from None
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
@@ -122,3 +146,42 @@ class Settings(BaseSettings):
         payload = self.model_dump(mode="json", exclude={"corpus_dir", "data_dir", "audit"})
         blob = json.dumps(payload, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def env_name(loc: tuple[int | str, ...]) -> str:
+    """('retrieval', 'k') -> 'PRODAI_RETRIEVAL__K'."""
+    return "PRODAI_" + "__".join(str(part) for part in loc).upper()
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """The first problem of a failed Settings validation, naming the setting and its variable."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"Setting {where!r} is invalid: {message}. Fix the {env_name(first['loc'])} variable."
+
+
+def describe_unparsable(exc: SettingsError) -> str:
+    """A nested section given as a variable that is not a JSON object."""
+    found = re.search(r'field "([^"]+)"', str(exc))
+    name = env_name((found.group(1),)) if found else "PRODAI_..."
+    reason = f" ({exc.__cause__})" if exc.__cause__ else ""
+    return (
+        f"{name} is not valid JSON{reason}: give a JSON object, or set one field at a time "
+        f"with {name}__FIELD=value."
+    )
+
+
+__all__ = [
+    "AuditSettings",
+    "ClassifierSettings",
+    "EmbeddingSettings",
+    "LLMOptions",
+    "RetrievalSettings",
+    "Settings",
+    "default_corpus_dir",
+    "default_data_dir",
+    "describe_invalid",
+    "describe_unparsable",
+    "env_name",
+]

@@ -12,8 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import ValidationError
-
 from ..audit import (
     AuditStore,
     bench_record,
@@ -25,7 +23,7 @@ from ..audit import (
 )
 from ..audit.replay import AssistantLike
 from ..config import Settings
-from ..errors import AuditError, ConfigError, InputError
+from ..errors import AuditError, InputError
 
 _RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -50,18 +48,9 @@ def parse_when(text: str, *, now: datetime | None = None, flag: str = "--since")
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def load_settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"setting {where!r} is invalid: {first['msg']}") from None
-
-
 @contextmanager
 def _store(settings: Settings | None = None) -> Iterator[AuditStore]:
-    store = open_audit_store(settings or load_settings(), force=True)
+    store = open_audit_store(settings or Settings.load(), force=True)
     try:
         yield store
     finally:
@@ -139,7 +128,7 @@ def assistant_factory(current: Settings) -> Callable[[dict[str, Any]], Assistant
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = Settings.load()
     with _store(settings) as store:
         record = store.get(store.resolve(args.id))
     if record is None:
@@ -167,7 +156,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = Settings.load()
     days = args.older_than_days or settings.audit.retention_days
     cutoff = datetime.now(UTC) - timedelta(days=days)
     with _store(settings) as store:
@@ -188,7 +177,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    print(bench_record(args.n, settings=load_settings()).model_dump_json())
+    print(bench_record(args.n, settings=Settings.load()).model_dump_json())
     return 0
 
 

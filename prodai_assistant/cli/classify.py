@@ -16,7 +16,7 @@ from ..audit import AuditStore, open_audit_store, record_from_assessment
 from ..config import Settings
 from ..errors import InputError
 from ..models import AUDIENCE_LABELS, Assessment
-from .core import load_settings, open_assistant
+from .core import open_assistant
 from .trail import SESSION_ID  # one session id per `prodai` process, for answers and assessments
 
 Classify = Callable[[str], Assessment]
@@ -51,7 +51,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     else:
         text = read_text(args.file)
     classify = _classifier_from_settings()
-    with AuditTrail.open(load_settings()) as trail:
+    with AuditTrail.open(Settings.load()) as trail:
         audited = trail.wrap(classify)
         if args.csv is None:
             assessment = audited(text)

@@ -10,10 +10,8 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from ..config import Settings
-from ..errors import ConfigError, InputError
+from ..errors import InputError
 from ..models import AUDIENCES, Answer
 
 if TYPE_CHECKING:
@@ -55,7 +53,7 @@ def register(subparsers: Any) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     from ..index import VectorIndex
 
-    settings = load_settings()
+    settings = Settings.load()
     started = time.perf_counter()
     index = VectorIndex(settings, make_embedder(settings))
     status = index.build(rebuild=args.rebuild, progress=progress_printer())
@@ -144,7 +142,7 @@ def _converse(
 def cmd_sources(args: argparse.Namespace) -> int:
     from ..corpus import load_corpus
 
-    settings = load_settings()
+    settings = Settings.load()
     for doc in load_corpus(settings.corpus_dir):
         print(f"{doc.doc_id}  [{doc.audience}]  {doc.title}")
         for source in doc.sources:
@@ -249,16 +247,6 @@ def read_history(path: Path) -> list[dict[str, Any]]:
     return data
 
 
-def load_settings() -> Settings:
-    """Settings from the environment, with a one-line error for a bad PRODAI_ variable."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"Setting {where!r} is invalid: {first['msg']}.") from None
-
-
 def make_embedder(settings: Settings) -> Embedder:
     """The embedder the commands use (tests substitute a fake here)."""
     from ..embeddings import MiniLMEmbedder
@@ -276,7 +264,7 @@ def open_trail(assistant: Assistant) -> AnswerTrail:
 def open_assistant() -> Assistant:
     from ..assistant import Assistant
 
-    settings = load_settings()
+    settings = Settings.load()
     return Assistant.from_settings(
         settings, embedder=make_embedder(settings), progress=progress_printer()
     )

@@ -8,8 +8,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..config import Settings
 from ..errors import ConfigError
 
@@ -48,7 +46,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.update_baseline and args.limit is not None:
         raise ConfigError("--update-baseline needs the full suite: drop --limit.")
-    settings = _settings(args.backend)
+    settings = Settings.load(llm=args.backend) if args.backend else Settings.load()
     evals_dir = args.evals_dir or default_evals_dir()
     started = time.perf_counter()
     report = run_suite(
@@ -75,15 +73,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0 if report.passed else 1
-
-
-def _settings(backend: str | None) -> Settings:
-    try:
-        return Settings(llm=backend) if backend else Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"Setting {where!r} is invalid: {first['msg']}.") from None
 
 
 __all__ = ["cmd_eval", "register"]
