@@ -24,6 +24,7 @@ from ..audit import (
 from ..audit.replay import AssistantLike
 from ..config import Settings
 from ..errors import AuditError, InputError
+from ..fileio import atomic_output
 
 _RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -59,15 +60,12 @@ def _store(settings: Settings | None = None) -> Iterator[AuditStore]:
 
 @contextmanager
 def _output(path: str | None) -> Iterator[IO[str]]:
+    """Standard output, or a file written all or nothing (an interrupted export leaves none)."""
     if path in (None, "-"):
         yield sys.stdout
         return
-    target = Path(str(path))
-    try:
-        with target.open("w", encoding="utf-8") as handle:
-            yield handle
-    except OSError as exc:
-        raise AuditError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
+    with atomic_output(Path(str(path))) as handle:
+        yield handle
 
 
 def _range(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:

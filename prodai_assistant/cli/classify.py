@@ -15,6 +15,7 @@ from typing import IO, Any
 from ..audit import AuditStore, open_audit_store, record_from_assessment
 from ..config import Settings
 from ..errors import InputError
+from ..fileio import atomic_output, same_file
 from ..models import AUDIENCE_LABELS, Assessment
 from .core import open_assistant
 from .trail import SESSION_ID  # one session id per `prodai` process, for answers and assessments
@@ -47,6 +48,11 @@ def register(subparsers: Any) -> None:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     if args.csv is not None:
+        if args.out is not None and same_file(args.csv, args.out):
+            raise InputError(
+                f"--out {str(args.out)!r} is the input file: the results would replace the "
+                "descriptions. Write them to another file."
+            )
         rows, columns = read_rows(args.csv, args.column)
     else:
         text = read_text(args.file)
@@ -61,7 +67,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
         elif args.out is None:
             write_results(rows, columns, args.column, audited, sys.stdout)
         else:
-            with _open_out(args.out) as out:
+            with atomic_output(args.out) as out:  # an interrupted run leaves no half file
                 write_results(rows, columns, args.column, audited, out)
             print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
     return 0
@@ -189,13 +195,6 @@ def read_rows(path: Path, column: str) -> tuple[list[dict[str, str]], list[str]]
             "name the right one with --column."
         )
     return rows, columns
-
-
-def _open_out(path: Path) -> IO[str]:
-    try:
-        return path.open("w", newline="", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"Cannot write {str(path)!r}: {exc.strerror or exc}.") from None
 
 
 def write_results(
