@@ -1,8 +1,9 @@
-"""The file edge of the command line: all-or-nothing writes.
+"""The file edge of the command line: bounded reads and all-or-nothing writes.
 
-A write goes to a temporary file beside its target and replaces the target only once complete,
-so an interrupted or failed write (Ctrl-C, a full disk) leaves the old file as it was and no
-partial file behind.
+A read stops one byte past its cap, whether the source is a file, a pipe or ``/dev/zero``, and
+says what the limit is. A write goes to a temporary file beside its target and replaces the
+target only once complete, so an interrupted or failed write (Ctrl-C, a full disk) leaves the
+old file as it was and no partial file behind.
 """
 
 from __future__ import annotations
@@ -14,7 +15,47 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
-from .errors import OutputError
+from .errors import InputError, OutputError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a CSV portfolio, a history file: the app's upload limit too
+_CHUNK = 1024 * 1024
+
+
+def read_bounded(source: Path | IO[bytes], limit: int, *, name: str, hint: str = "") -> bytes:
+    """At most ``limit`` bytes of ``source``; InputError when it holds more or cannot be read.
+
+    ``name`` says what is read ("'notes.txt'", "standard input"); ``hint`` what to do instead.
+    """
+    try:
+        if isinstance(source, Path):
+            with source.open("rb") as handle:
+                data = _read_upto(handle, limit + 1)
+        else:
+            data = _read_upto(source, limit + 1)
+    except OSError as exc:
+        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+    if len(data) > limit:
+        raise InputError(f"{name[0].upper()}{name[1:]} is larger than {_size(limit)}{hint}.")
+    return data
+
+
+def _read_upto(handle: IO[bytes], count: int) -> bytes:
+    """Read in chunks, so a huge or endless source never costs more than ``count`` bytes."""
+    parts: list[bytes] = []
+    left = count
+    while left > 0:
+        part = handle.read(min(_CHUNK, left))
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.0f} MB"
+    return f"{count / 1024:.0f} KB" if count >= 1024 else f"{count} bytes"
 
 
 def same_file(first: Path, second: Path) -> bool:
@@ -61,4 +102,4 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-__all__ = ["atomic_output", "same_file"]
+__all__ = ["MAX_FILE_BYTES", "atomic_output", "read_bounded", "same_file"]

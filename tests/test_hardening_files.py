@@ -1,26 +1,29 @@
-"""Files and disks (issue 6): outputs are written all or nothing, the input is never the
-output, and a full disk under --out is one ``error:`` line with exit 2."""
+"""Files, pipes and disks (issues 6 and 13): reads are bounded, outputs are written all or
+nothing, the input is never the output, and a full disk under --out is one ``error:`` line."""
 
 from __future__ import annotations
 
 import csv
+import io
 import os
 import resource
 import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from prodai_assistant.classifier import Classifier
 from prodai_assistant.cli import classify as classify_cli
-from prodai_assistant.cli import main
-from prodai_assistant.config import ClassifierSettings
-from prodai_assistant.errors import OutputError
-from prodai_assistant.fileio import atomic_output, same_file
+from prodai_assistant.cli import core, main
+from prodai_assistant.config import ClassifierSettings, Settings
+from prodai_assistant.errors import InputError, OutputError
+from prodai_assistant.fileio import atomic_output, read_bounded, same_file
 from prodai_assistant.models import Assessment
+from prodai_assistant.testing import FakeEmbedder
 
 REPO = Path(__file__).resolve().parent.parent
 LIVE = (
@@ -181,3 +184,88 @@ def test_out_over_the_file_size_limit_is_one_line_and_leaves_nothing(tmp_path: P
     assert err.startswith(f"error: Cannot write {str(out)!r}: File too large")
     assert err.count("\n") == 1 and "Traceback" not in err
     assert out.read_text(encoding="utf-8") == "old\n" and leftovers(tmp_path) == []
+
+
+# --- bounded reads (issue 13) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["classify", "/dev/zero"], "'/dev/zero' is larger than 312 KB"),
+        (["classify", "--csv", "/dev/zero"], "'/dev/zero' is larger than 20 MB"),
+        (["ask", "What is Production AI?", "--history", "/dev/zero"], "larger than 20 MB"),
+    ],
+    ids=["classify", "classify-csv", "ask-history"],
+)
+def test_endless_files_are_refused_at_the_cap(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
+    assert main(argv) == 2
+    one_error_line(capsys, fragment)
+
+
+def test_endless_stdin_is_refused_at_the_cap(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open("/dev/zero", "rb") as zero:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(zero))
+        assert main(["classify", "-"]) == 2
+    one_error_line(capsys, "Standard input is larger than", "PRODAI_CLASSIFIER__MAX_CHARS")
+
+
+def test_the_description_cap_follows_the_classifier_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PRODAI_CLASSIFIER__MAX_CHARS", "100")
+    cap = classify_cli.description_bytes(Settings.load().classifier.max_chars)
+    (tmp_path / "long.txt").write_text("x" * (cap + 1), encoding="utf-8")
+    assert main(["classify", "long.txt"]) == 2
+    one_error_line(capsys, "larger than 2 KB", "PRODAI_CLASSIFIER__MAX_CHARS")
+
+
+def test_a_description_just_over_the_limit_gets_the_classifier_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "long.txt").write_text(LIVE + " x" * 400, encoding="utf-8")
+    assert main(["classify", "long.txt"]) == 2
+    one_error_line(capsys, "the limit is 1,000")
+
+
+def test_read_bounded_stops_one_byte_past_the_limit() -> None:
+    stream = io.BytesIO(b"x" * 100)
+    assert read_bounded(stream, 100, name="it") == b"x" * 100
+    stream = io.BytesIO(b"x" * 101)
+    with pytest.raises(InputError, match="It is larger than 100 bytes"):
+        read_bounded(stream, 100, name="it")
+    assert stream.tell() == 101
+
+
+# --- `prodai chat` reads bounded lines ------------------------------------------------------
+
+
+def test_a_long_chat_line_is_skipped_and_the_next_one_read() -> None:
+    stream = io.StringIO("y" * 50 + "\n" + "x" * 1_000 + "\nWhat is xOps?\n")
+    assert core.read_line(stream, 100) == "y" * 50 + "\n"
+    with pytest.raises(core.LineTooLongError, match="longer than 100 characters"):
+        core.read_line(stream, 100)
+    assert core.read_line(stream, 100) == "What is xOps?\n"
+    assert core.read_line(stream, 100) is None
+
+
+@pytest.fixture
+def chat_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("PRODAI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PRODAI_RETRIEVAL__MIN_DENSE_SCORE", "0.05")
+    monkeypatch.setattr(core, "make_embedder", lambda settings: FakeEmbedder())
+    yield
+
+
+def test_chat_on_endless_stdin_ends_with_one_error(
+    chat_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open("/dev/zero", encoding="utf-8") as zero:
+        monkeypatch.setattr(sys, "stdin", zero)
+        assert main(["chat"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].startswith("error: Standard input has a line of more than")

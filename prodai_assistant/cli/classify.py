@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 import textwrap
 import time
@@ -15,8 +16,9 @@ from typing import IO, Any
 from ..audit import AuditStore, open_audit_store, record_from_assessment
 from ..config import Settings
 from ..errors import InputError
-from ..fileio import atomic_output, same_file
+from ..fileio import MAX_FILE_BYTES, atomic_output, read_bounded, same_file
 from ..models import AUDIENCE_LABELS, Assessment
+from ..validation import RAW_FACTOR
 from .core import open_assistant
 from .trail import SESSION_ID  # one session id per `prodai` process, for answers and assessments
 
@@ -47,6 +49,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    settings = Settings.load()
     if args.csv is not None:
         if args.out is not None and same_file(args.csv, args.out):
             raise InputError(
@@ -55,9 +58,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
             )
         rows, columns = read_rows(args.csv, args.column)
     else:
-        text = read_text(args.file)
+        text = read_text(args.file, limit=description_bytes(settings.classifier.max_chars))
     classify = _classifier_from_settings()
-    with AuditTrail.open(Settings.load()) as trail:
+    with AuditTrail.open(settings) as trail:
         audited = trail.wrap(classify)
         if args.csv is None:
             assessment = audited(text)
@@ -71,6 +74,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 write_results(rows, columns, args.column, audited, out)
             print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
     return 0
+
+
+def description_bytes(max_chars: int) -> int:
+    """Most bytes read for one description: the raw-text allowance, four bytes a character."""
+    return 4 * RAW_FACTOR * max_chars
 
 
 def _classifier_from_settings() -> Classify:
@@ -160,13 +168,15 @@ def _warn(exc: BaseException) -> None:
     print(f"warning: the audit trail failed ({reason}); results are unaffected", file=sys.stderr)
 
 
-def read_text(source: str, stdin: IO[bytes] | None = None) -> str:
-    """The description from a file or stdin, decoded as UTF-8 (a BOM is dropped)."""
+def read_text(source: str, stdin: IO[bytes] | None = None, *, limit: int = MAX_FILE_BYTES) -> str:
+    """The description from a file or stdin (at most ``limit`` bytes), decoded as UTF-8."""
     name = "standard input" if source == "-" else repr(source)
-    try:
-        data = (stdin or sys.stdin.buffer).read() if source == "-" else Path(source).read_bytes()
-    except OSError as exc:
-        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+    hint = (
+        ", far more than one project description may hold: shorten it to the essentials "
+        "(PRODAI_CLASSIFIER__MAX_CHARS sets the limit in characters)"
+    )
+    stream = Path(source) if source != "-" else (stdin or sys.stdin.buffer)
+    data = read_bounded(stream, limit, name=name, hint=hint)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -177,13 +187,11 @@ def read_text(source: str, stdin: IO[bytes] | None = None) -> str:
 
 def read_rows(path: Path, column: str) -> tuple[list[dict[str, str]], list[str]]:
     """Rows and column names of a UTF-8 CSV that has ``column``."""
+    data = read_bounded(path, MAX_FILE_BYTES, name=repr(str(path)), hint="; split it up")
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            rows = list(reader)
-            columns = list(reader.fieldnames or [])
-    except OSError as exc:
-        raise InputError(f"Cannot read {str(path)!r}: {exc.strerror or exc}.") from None
+        reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        rows = list(reader)
+        columns = list(reader.fieldnames or [])
     except UnicodeDecodeError:
         raise InputError(f"{str(path)!r} is not UTF-8; save the CSV as UTF-8.") from None
     except csv.Error as exc:
@@ -290,6 +298,7 @@ __all__ = [
     "SESSION_ID",
     "AuditTrail",
     "cmd_classify",
+    "description_bytes",
     "format_scorecard",
     "read_rows",
     "read_text",

@@ -12,7 +12,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import InputError
+from ..fileio import MAX_FILE_BYTES, read_bounded
 from ..models import AUDIENCES, Answer
+from ..validation import RAW_FACTOR
 
 if TYPE_CHECKING:
     from ..answering import AnswerBackend
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from ..embeddings import Embedder
     from .trail import AnswerTrail
 
+_CHUNK_CHARS = 1024 * 1024
 CHAT_HELP = (
     "Type a question. Commands: /audience all|ceo|cfo|cto|lob, /new (forget the conversation), "
     "/help, /quit."
@@ -106,8 +109,12 @@ def _converse(
     while True:
         if interactive:
             print(f"\n[{audience or 'all'}] you> ", end="", flush=True)
-        line = stream.readline()
-        if not line:
+        try:
+            line = read_line(stream, RAW_FACTOR * assistant.settings.max_question_chars)
+        except LineTooLongError as exc:
+            print(f"error: {exc}")
+            continue
+        if line is None:
             return 0
         text = line.strip()
         if not text:
@@ -137,6 +144,38 @@ def _converse(
             {"role": "user", "content": text},
             {"role": "assistant", "content": answer.answer},
         ]
+
+
+class LineTooLongError(InputError):
+    """One line of a conversation is too long; it was skipped and the chat goes on."""
+
+
+def read_line(stream: IO[str], limit: int) -> str | None:
+    """The next line of ``stream`` (None at its end), read at most ``limit`` characters at once.
+
+    A longer line is read past in bounded pieces and raises LineTooLongError; a "line" of more
+    than MAX_FILE_BYTES characters (binary data, /dev/zero) ends the conversation with an error.
+    """
+    line = stream.readline(limit + 1)
+    if not line:
+        return None
+    if len(line) <= limit or line.endswith("\n"):
+        return line
+    skipped = len(line)
+    while not line.endswith("\n"):
+        line = stream.readline(_CHUNK_CHARS)
+        skipped += len(line)
+        if not line:
+            break
+        if skipped > MAX_FILE_BYTES:
+            raise InputError(
+                f"Standard input has a line of more than {MAX_FILE_BYTES:,} characters: "
+                "pipe in text, one question per line."
+            )
+    raise LineTooLongError(
+        f"That line is longer than {limit:,} characters, so it was skipped: shorten the "
+        "question, or use `prodai classify FILE` for a long project description."
+    )
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -233,10 +272,9 @@ def print_notices(answer: Answer) -> None:
 
 def read_history(path: Path) -> list[dict[str, Any]]:
     """A JSON list of {"role", "content"} turns from a file; InputError when unusable."""
+    raw = read_bounded(path, MAX_FILE_BYTES, name=f"the history file {str(path)!r}")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"Cannot read the history file {str(path)!r}: {exc.strerror}.") from None
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise InputError(
             f"The history file {str(path)!r} is not JSON: it must hold a list of "
@@ -286,6 +324,7 @@ def progress_printer(stream: IO[str] | None = None) -> Any:
 
 __all__ = [
     "Draft",
+    "LineTooLongError",
     "chat_command",
     "cmd_ask",
     "cmd_chat",
@@ -293,5 +332,6 @@ __all__ = [
     "cmd_sources",
     "format_answer",
     "read_history",
+    "read_line",
     "register",
 ]
