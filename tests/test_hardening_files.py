@@ -1,5 +1,5 @@
-"""Files, pipes and disks (issues 6 and 13): reads are bounded, outputs are written all or
-nothing, the input is never the output, and a full disk under --out is one ``error:`` line."""
+"""Files, pipes and disks (issues 6, 13 and 14): reads are bounded, outputs are written all or
+nothing, the input is never the output, and a full disk is one ``error:`` line with exit 2."""
 
 from __future__ import annotations
 
@@ -184,6 +184,33 @@ def test_out_over_the_file_size_limit_is_one_line_and_leaves_nothing(tmp_path: P
     assert err.startswith(f"error: Cannot write {str(out)!r}: File too large")
     assert err.count("\n") == 1 and "Traceback" not in err
     assert out.read_text(encoding="utf-8") == "old\n" and leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "argv",
+    [["classify", "in.txt"], ["classify", "in.txt", "--json"], ["classify", "--csv", "in.csv"]],
+    ids=" ".join,
+)
+def test_stdout_on_a_full_disk_is_one_line_and_exit_2(tmp_path: Path, argv: list[str]) -> None:
+    (tmp_path / "in.txt").write_text(LIVE, encoding="utf-8")
+    batch(tmp_path / "in.csv")
+    with open("/dev/full", "wb") as full:
+        done = child(
+            *[str(tmp_path / a) if a.startswith("in.") else a for a in argv], stdout=full.fileno()
+        )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert err == "error: Cannot write standard output: No space left on device.\n"
+
+
+def test_stdout_over_the_file_size_limit_is_one_line(tmp_path: Path) -> None:
+    batch(tmp_path / "in.csv", rows=40)
+    with (tmp_path / "captured.csv").open("wb") as captured:
+        done = child("classify", "--csv", str(tmp_path / "in.csv"), stdout=captured.fileno(),
+                     fsize=4_000)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.decode() == "error: Cannot write standard output: File too large.\n"
 
 
 # --- bounded reads (issue 13) ---------------------------------------------------------------

@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any, Protocol
 
 from ..errors import ProdAIError
@@ -38,19 +39,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a full disk shows here, not in the interpreter's final flush
+        return code
     except ProdAIError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (`prodai ask ... | head`): stop quietly, as shell tools do.
-        # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
+        _discard_stdout()
+        return 141
+    except OSError as exc:  # standard output on a full disk, over a file size limit, ...
+        where = repr(exc.filename) if exc.filename else "standard output"
+        _discard_stdout()
+        return _fail(f"Cannot write {where}: {exc.strerror or exc}.")
+
+
+def _fail(message: str) -> int:
+    with suppress(OSError):  # when stderr is gone too, the exit code still says it
+        print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again."""
+    with suppress(OSError, ValueError):  # no real stdout (captured, closed): nothing to flush
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover
