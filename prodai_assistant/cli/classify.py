@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 import textwrap
 import time
@@ -15,6 +13,7 @@ from typing import IO, Any
 
 from ..audit import AuditStore, open_audit_store, record_from_assessment
 from ..config import Settings
+from ..csvio import MAX_ROWS, CsvTable, output_names, read_csv, write_csv
 from ..errors import InputError
 from ..fileio import MAX_FILE_BYTES, atomic_output, read_bounded, same_file
 from ..models import AUDIENCE_LABELS, Assessment
@@ -38,7 +37,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
     parser.add_argument("--json", action="store_true", help="print the Assessment as JSON")
-    parser.add_argument("--csv", type=Path, metavar="IN", help="batch: classify a CSV file")
+    parser.add_argument(
+        "--csv",
+        type=Path,
+        metavar="IN",
+        help=f"batch: classify a CSV file (up to {MAX_ROWS:,} rows)",
+    )
     parser.add_argument(
         "--column", default="description", help="batch: column with the descriptions"
     )
@@ -56,7 +60,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 f"--out {str(args.out)!r} is the input file: the results would replace the "
                 "descriptions. Write them to another file."
             )
-        rows, columns = read_rows(args.csv, args.column)
+        table = read_rows(args.csv, args.column)
+        for notice in table.notices:
+            print(f"note: {notice}", file=sys.stderr)
     else:
         text = read_text(args.file, limit=description_bytes(settings.classifier.max_chars))
     classify = _classifier_from_settings()
@@ -68,11 +74,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 assessment.model_dump_json(indent=2) if args.json else format_scorecard(assessment)
             )
         elif args.out is None:
-            write_results(rows, columns, args.column, audited, sys.stdout)
+            write_results(table, args.column, audited, sys.stdout)
         else:
             with atomic_output(args.out) as out:  # an interrupted run leaves no half file
-                write_results(rows, columns, args.column, audited, out)
-            print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+                write_results(table, args.column, audited, out)
+            print(f"wrote {len(table.rows)} rows to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -185,41 +191,34 @@ def read_text(source: str, stdin: IO[bytes] | None = None, *, limit: int = MAX_F
         ) from None
 
 
-def read_rows(path: Path, column: str) -> tuple[list[dict[str, str]], list[str]]:
-    """Rows and column names of a UTF-8 CSV that has ``column``."""
+def read_rows(path: Path, column: str) -> CsvTable:
+    """The CSV at ``path`` (``csvio.read_csv``: strict, capped), which must have ``column``."""
     data = read_bounded(path, MAX_FILE_BYTES, name=repr(str(path)), hint="; split it up")
-    try:
-        reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-        rows = list(reader)
-        columns = list(reader.fieldnames or [])
-    except UnicodeDecodeError:
-        raise InputError(f"{str(path)!r} is not UTF-8; save the CSV as UTF-8.") from None
-    except csv.Error as exc:
-        raise InputError(f"{str(path)!r} is not a readable CSV file ({exc}).") from None
-    if column not in columns:
-        found = ", ".join(repr(c) for c in columns) or "none"
+    table = read_csv(data, name=repr(str(path)))
+    if column not in table.columns:
+        found = ", ".join(repr(c) for c in table.columns)
         raise InputError(
             f"Column {column!r} is not in {str(path)!r} (columns: {found}); "
             "name the right one with --column."
         )
-    return rows, columns
+    return table
 
 
-def write_results(
-    rows: list[dict[str, str]],
-    columns: list[str],
-    column: str,
-    classify: Classify,
-    out: IO[str],
-) -> None:
-    """Classify each row's ``column`` and write the rows with the result columns added."""
+def write_results(table: CsvTable, column: str, classify: Classify, out: IO[str]) -> None:
+    """Classify each row's ``column`` and write the rows with the result columns added.
+
+    A result column whose name the input already uses gets the ``prodai_`` prefix, so no
+    input cell is overwritten; every cell is formula-escaped.
+    """
     from tqdm import tqdm
 
-    names = columns + [c for c in RESULT_COLUMNS if c not in columns]
-    writer = csv.DictWriter(out, fieldnames=names, extrasaction="ignore")
-    writer.writeheader()
-    for row in tqdm(rows, desc="classifying", unit="row", file=sys.stderr, disable=None):
-        writer.writerow({**row, **result_fields(row.get(column) or "", classify)})
+    names = output_names(table.columns, RESULT_COLUMNS)
+    rows = tqdm(table.records(), desc="classifying", unit="row", file=sys.stderr, disable=None)
+    results = (
+        {**row, **{names[k]: v for k, v in result_fields(row[column], classify).items()}}
+        for row in rows
+    )
+    write_csv(out, [*table.columns, *names.values()], results)
 
 
 def result_fields(text: str, classify: Classify) -> dict[str, str]:
