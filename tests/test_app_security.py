@@ -1,7 +1,21 @@
-"""The app's security (issues 8, 9 and 15): no user text is rendered as markdown or HTML."""
+"""The app's security (issues 8, 9 and 15): no user text is rendered as markdown or HTML, the
+Operations page is behind an operator password, and `streamlit run app.py` listens on loopback
+only and makes no outbound connection or DNS lookup of its own."""
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -129,3 +143,123 @@ def test_escape_fields_keeps_the_markup_around_the_fields() -> None:
     escaped = render.escape_fields(body, ["because <b>x</b>.", "[a](http://e.example)"])
     assert escaped.startswith("**Verdict: Demo** because \\<b\\>x")
     assert rendered_tags(escaped).tags <= OWN_TAGS
+
+
+# --- issue 8: loopback only, and no look-up of the machine's addresses ----------------------
+
+
+def test_the_config_binds_loopback_and_names_the_address() -> None:
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["browser"]["serverAddress"] == "localhost"  # no IP look-up at start-up
+    assert config["server"]["enableAgentApi"] is False
+    assert set(config["server"]["allowedHosts"]) == {"localhost", "127.0.0.1"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail("streamlit was not healthy within 90 s")
+
+
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group ``process`` leads (strace alone would leave its tracee
+    running), then SIGKILL whatever is left after 30 s."""
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses with a TCP socket listening on ``port`` (from /proc/net/tcp, tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                raw = bytes.fromhex(address)
+                words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+                found.add(str(ipaddress.ip_address(words)))
+    return found
+
+
+# strace's rendering of a socket address: inet_addr("1.2.3.4") or inet_pton(AF_INET6, "::1", ...)
+_INET = re.compile(r'inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"')
+_DNS = re.compile(r"htons\(53\)|nscd|resolve|io\.systemd")
+
+
+def outbound(trace: str) -> list[str]:
+    """Calls in an strace log that reach past loopback, or look a name up."""
+    bad = []
+    for line in trace.splitlines():
+        if not re.search(r"\b(connect|sendto|sendmsg)\(", line):
+            continue
+        addresses = [a or b for a, b in _INET.findall(line)]
+        if _DNS.search(line) or any(not ipaddress.ip_address(a).is_loopback for a in addresses):
+            bad.append(line)
+    return bad
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace (make system-deps)")
+def test_streamlit_run_listens_on_loopback_and_connects_nowhere(tmp_path: Path) -> None:
+    port, trace, log = free_port(), tmp_path / "strace.log", tmp_path / "streamlit.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRODAI_")}
+    env |= {"PYTHONPATH": str(REPO), "XDG_DATA_HOME": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    command = [
+        "strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg",
+        "-o", str(trace),
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        "--server.headless", "true", "--server.fileWatcherType", "none",
+    ]  # fmt: skip  # the address and the URL come from .streamlit/config.toml alone
+    with log.open("wb") as sink:  # its own process group: strace and streamlit stop together
+        process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=sink, stderr=sink, start_new_session=True
+        )
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", process, log)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as reply:
+            assert reply.status == 200
+        listening = listening_addresses(port)
+    finally:
+        stop_group(process)
+    assert outbound(trace.read_text(errors="replace")) == []
+    printed = log.read_text(errors="replace")
+    assert "Network URL" not in printed and "External URL" not in printed
+    assert f"URL: http://localhost:{port}" in printed
+    assert listening == {"127.0.0.1"}
+
+
+def test_the_trace_check_sees_the_lookups_streamlit_used_to_make() -> None:
+    # What strace showed for `streamlit run app.py` before server.address/serverAddress were set.
+    before = (
+        '7407  connect(15, {sa_family=AF_INET, sin_port=htons(1), sin_addr=inet_addr("8.8.8.8")}'
+        ", 16) = 0\n"
+        '7407  connect(15, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1\n'
+        '7407  connect(15, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.0.0.53")'
+        "}, 16) = 0\n"
+        '7407  connect(9, {sa_family=AF_INET, sin_port=htons(8501), sin_addr=inet_addr("127.0.0.1")'
+        "}, 16) = 0\n"
+    )
+    assert len(outbound(before)) == 3
