@@ -13,10 +13,11 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from .errors import ConfigError
+from .passwords import parse_hash
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -126,6 +127,19 @@ class Settings(BaseSettings):
     classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     max_question_chars: int = Field(default=4_000, ge=10, description="Longest question accepted.")
+    admin_password: SecretStr | None = Field(
+        default=None,
+        exclude=True,  # never in a dump, a fingerprint or an audit record's settings snapshot
+        description="scrypt hash of the Operations page password (`prodai admin hash-password`); "
+        "None: the page is off.",
+    )
+
+    @field_validator("admin_password")
+    @classmethod
+    def _a_password_hash(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_hash(value.get_secret_value())  # ValueError: not a hash (perhaps the password)
+        return value
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:

@@ -4,6 +4,7 @@ only and makes no outbound connection or DNS lookup of its own."""
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import os
 import re
@@ -24,11 +25,15 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from prodai_assistant.audit import MemoryAuditStore
+from prodai_assistant.audit import MemoryAuditStore, record_from_answer, settings_snapshot
+from prodai_assistant.cli import main
+from prodai_assistant.cli.admin import read_password
 from prodai_assistant.config import Settings
+from prodai_assistant.errors import ConfigError, InputError
 from prodai_assistant.models import Assessment
+from prodai_assistant.passwords import hash_password, verify_password
 from prodai_assistant.testing import FakeAssistant
-from prodai_assistant.ui import render, services
+from prodai_assistant.ui import access, render, services
 from prodai_assistant.ui.pages import __file__ as pages_init
 
 REPO = Path(__file__).resolve().parent.parent
@@ -143,6 +148,131 @@ def test_escape_fields_keeps_the_markup_around_the_fields() -> None:
     escaped = render.escape_fields(body, ["because <b>x</b>.", "[a](http://e.example)"])
     assert escaped.startswith("**Verdict: Demo** because \\<b\\>x")
     assert rendered_tags(escaped).tags <= OWN_TAGS
+
+
+# --- issue 9: the Operations page is for operators ------------------------------------------
+
+PASSWORD = "correct horse battery"
+HASH = hash_password(PASSWORD, salt=b"a fixed salt")
+SECRET_QUESTION = "Is the Falcon merger on, and what is our layoff plan?"
+
+
+def recorded_store() -> MemoryAuditStore:
+    """A trail holding one refused question that only operators may see."""
+    store = MemoryAuditStore()
+    fake = FakeAssistant()
+    answer = fake.ask(SECRET_QUESTION)
+    assert answer.refused
+    store.record(record_from_answer(answer, settings=Settings(), corpus_hash="", session_id="s"))
+    return store
+
+
+def operations(tmp_path: Path, admin_password: str | None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[services.ASSISTANT_KEY] = FakeAssistant()
+    at.session_state[services.AUDIT_KEY] = recorded_store()
+    at.session_state[services.SETTINGS_KEY] = Settings(
+        data_dir=tmp_path / "data", admin_password=admin_password
+    )
+    at.run()
+    at.switch_page(str(PAGES / "operations.py")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shows_figures(at: AppTest) -> bool:
+    text = "\n".join(str(d.value) for d in at.dataframe)
+    return bool(at.metric or at.dataframe or at.get("vega_lite_chart")) or "Falcon" in text
+
+
+def log_in(at: AppTest, password: str) -> AppTest:
+    at.text_input[0].set_value(password)
+    next(b for b in at.button if b.label == "Unlock").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_without_a_password_set_the_page_says_how_and_shows_nothing(tmp_path: Path) -> None:
+    at = operations(tmp_path, None)
+    assert [i.value for i in at.info] == [access.HOW_TO_ENABLE]
+    assert "prodai admin hash-password" in access.HOW_TO_ENABLE
+    assert not shows_figures(at) and not at.text_input
+
+
+def test_the_page_is_locked_until_the_password_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(access, "FAILURE_DELAY_S", 0.0)
+    at = operations(tmp_path, HASH)
+    assert not shows_figures(at) and at.text_input[0].proto.type == at.text_input[0].proto.PASSWORD
+    log_in(at, "wrong guess")
+    assert not shows_figures(at) and "not the operator password" in at.error[0].value
+    log_in(at, PASSWORD)
+    assert shows_figures(at) and not at.error
+    at.run()  # stays unlocked for this session
+    assert shows_figures(at)
+    next(b for b in at.button if b.label == "Lock the Operations page").click().run()
+    assert not shows_figures(at) and at.text_input
+
+
+def test_a_new_password_hash_locks_an_unlocked_session(tmp_path: Path) -> None:
+    at = log_in(operations(tmp_path, HASH), PASSWORD)
+    assert shows_figures(at)
+    at.session_state[services.SETTINGS_KEY] = Settings(
+        data_dir=tmp_path / "data", admin_password=hash_password("another password")
+    )
+    at.run()
+    assert not shows_figures(at)
+
+
+def test_the_hash_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRODAI_ADMIN_PASSWORD", HASH)
+    monkeypatch.setenv("PRODAI_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[services.ASSISTANT_KEY] = FakeAssistant()
+    at.session_state[services.AUDIT_KEY] = recorded_store()
+    at.run()
+    at.switch_page(str(PAGES / "operations.py")).run()
+    assert not shows_figures(at)
+    assert shows_figures(log_in(at, PASSWORD))
+
+
+def test_a_plain_password_in_the_variable_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRODAI_ADMIN_PASSWORD", PASSWORD)
+    with pytest.raises(ConfigError, match="not a password hash") as error:
+        Settings.load()
+    assert PASSWORD not in str(error.value)
+
+
+def test_the_hash_is_in_no_dump_fingerprint_or_audit_snapshot() -> None:
+    with_hash, without = Settings(admin_password=HASH), Settings()
+    assert with_hash.fingerprint() == without.fingerprint()
+    assert "admin_password" not in with_hash.model_dump_json()
+    assert "admin_password" not in settings_snapshot(with_hash)
+    assert HASH not in repr(with_hash)
+
+
+def test_hash_password_command_prints_a_verifiable_salted_hash(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hashes = []
+    for _ in range(2):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+        assert main(["admin", "hash-password"]) == 0
+        out, err = capsys.readouterr()
+        hashes.append(out.strip())
+        assert "PRODAI_ADMIN_PASSWORD" in err and PASSWORD not in out
+    assert hashes[0] != hashes[1]  # a new salt each time
+    assert all(verify_password(PASSWORD, h) and not verify_password("x", h) for h in hashes)
+    assert Settings(admin_password=hashes[0]).admin_password is not None
+
+
+@pytest.mark.parametrize(("typed", "message"), [("short\n", "at least 8"), ("\n", "at least 8")])
+def test_hash_password_refuses_a_weak_password(typed: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        read_password(io.StringIO(typed))
 
 
 # --- issue 8: loopback only, and no look-up of the machine's addresses ----------------------

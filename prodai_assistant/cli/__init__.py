@@ -11,7 +11,7 @@ from contextlib import suppress
 from typing import Any, Protocol
 
 from ..errors import ProdAIError
-from . import audit, classify, core, evaluate
+from . import admin, audit, classify, core, evaluate
 
 
 class CommandGroup(Protocol):
@@ -21,7 +21,7 @@ class CommandGroup(Protocol):
 
 
 # Modules that add sub-commands, in help order. Imported above, so a broken one fails loudly.
-COMMAND_MODULES: tuple[CommandGroup, ...] = (core, classify, evaluate, audit)
+COMMAND_MODULES: tuple[CommandGroup, ...] = (core, classify, evaluate, audit, admin)
 
 
 def build_parser() -> argparse.ArgumentParser:
