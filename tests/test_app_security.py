@@ -4,6 +4,7 @@ only and makes no outbound connection or DNS lookup of its own."""
 
 from __future__ import annotations
 
+import http.client
 import io
 import ipaddress
 import os
@@ -18,6 +19,8 @@ import tomllib
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -393,3 +396,174 @@ def test_the_trace_check_sees_the_lookups_streamlit_used_to_make() -> None:
         "}, 16) = 0\n"
     )
     assert len(outbound(before)) == 3
+
+
+# --- the documented reverse proxy -----------------------------------------------------------
+
+DEPLOY = REPO / "docs" / "deploy.md"
+HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def nginx_example() -> str:
+    found = re.search(r"```nginx\n(.*?)```", DEPLOY.read_text(encoding="utf-8"), re.S)
+    assert found, "docs/deploy.md has no nginx block"
+    return found.group(1)
+
+
+def test_the_nginx_example_sets_every_header_and_blocks_metrics() -> None:
+    example = nginx_example()
+    for name, value in HEADERS.items():
+        assert re.search(rf'add_header {name} "[^"]*{re.escape(value)}[^"]*" always;', example)
+    assert re.search(r"location = /_stcore/metrics \{\s*deny all;", example)
+
+
+def local_example(streamlit_port: int, https_port: int, http_port: int) -> str:
+    """The documented configuration on loopback ports, without TLS."""
+    example = nginx_example().replace(
+        "server 127.0.0.1:8501;", f"server 127.0.0.1:{streamlit_port};"
+    )
+    example = example.replace("listen 443 ssl;", f"listen 127.0.0.1:{https_port};")
+    example = example.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    return "\n".join(line for line in example.splitlines() if "ssl_certificate" not in line)
+
+
+def fetch(url: str, host: str = "localhost") -> tuple[int, dict[str, str]]:
+    """Status and headers of a GET, redirects not followed."""
+    parsed = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parsed.hostname or "", parsed.port, timeout=10)
+    try:
+        connection.request("GET", parsed.path or "/", headers={"Host": host})
+        reply = connection.getresponse()
+        reply.read()
+        return reply.status, dict(reply.headers)
+    finally:
+        connection.close()
+
+
+def websocket_handshake(port: int) -> str:
+    """The status line nginx returns for Streamlit's WebSocket upgrade."""
+    request = (
+        "GET /_stcore/stream HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        f"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n"
+        f"Origin: http://localhost:{port}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request.encode())
+        return sock.recv(4096).decode(errors="replace").split("\r\n", 1)[0]
+
+
+@dataclass(frozen=True)
+class Proxied:
+    app: int  # Streamlit's own port
+    https: int  # the documented TLS server, here plain HTTP on loopback
+    http: int  # the documented redirect server
+
+
+@contextmanager
+def proxied_app(tmp_path: Path, script: Path) -> Iterator[Proxied]:
+    """`streamlit run script` behind the documented nginx configuration, both stopped after."""
+    ports = Proxied(free_port(), free_port(), free_port())
+    example = local_example(ports.app, ports.https, ports.http)
+    example = example.replace("wss://prodai.example.com", f"ws://localhost:{ports.https}")
+    (tmp_path / "prodai.conf").write_text(example)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n  include /etc/nginx/mime.types;\n  access_log {tmp_path}/access.log;\n"
+        + "".join(f"  {kind}_temp_path {tmp_path}/{kind};\n"
+                  for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        + f"  include {tmp_path}/prodai.conf;\n}}\n"
+    )  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRODAI_")}
+    env |= {"PYTHONPATH": str(REPO), "XDG_DATA_HOME": str(tmp_path)}
+    app_log = tmp_path / "streamlit.log"
+    with app_log.open("wb") as sink:
+        app = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(ports.app),
+             "--server.headless", "true", "--server.fileWatcherType", "none"],
+            cwd=REPO, env=env, stdout=sink, stderr=sink, start_new_session=True,
+        )  # fmt: skip
+    proxy = subprocess.Popen(
+        ["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_healthy(f"http://127.0.0.1:{ports.app}", app, app_log)
+        for _ in range(50):  # nginx starts in well under a second
+            if proxy.poll() is not None:
+                pytest.fail(proxy.stderr.read().decode() if proxy.stderr else "nginx exited")
+            try:
+                fetch(f"http://127.0.0.1:{ports.https}/_stcore/health")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield ports
+    finally:
+        stop_group(proxy)
+        stop_group(app)
+
+
+needs_nginx = pytest.mark.skipif(shutil.which("nginx") is None, reason="needs nginx")
+
+
+@needs_nginx
+def test_the_nginx_example_in_front_of_streamlit(tmp_path: Path) -> None:
+    with proxied_app(tmp_path, REPO / "app.py") as ports:
+        base = f"http://127.0.0.1:{ports.https}"
+        status, headers = fetch(f"{base}/")
+        assert status == 200
+        for name, value in HEADERS.items():
+            assert value in headers.get(name, ""), (name, headers.get(name))
+        assert fetch(f"{base}/_stcore/health")[0] == 200
+        assert fetch(f"http://127.0.0.1:{ports.app}/_stcore/metrics")[0] == 200  # it exists...
+        assert fetch(f"{base}/_stcore/metrics")[0] == 403  # ...but not through the proxy
+        assert fetch(f"{base}/_stcore/agent/openapi.json")[0] == 404
+        assert websocket_handshake(ports.https).startswith("HTTP/1.1 101")
+        assert fetch(f"http://127.0.0.1:{ports.http}/")[0] == 301
+
+
+FAKE_APP = """
+from prodai_assistant.testing import FakeAssistant
+from prodai_assistant.ui import services
+
+services.set_assistant_factory(lambda settings, progress: FakeAssistant())
+exec(open({app!r}, encoding="utf-8").read())
+"""
+
+
+@needs_nginx
+@pytest.mark.browser
+def test_the_documented_csp_lets_the_app_and_its_charts_run(tmp_path: Path) -> None:
+    """Chromium through the proxy: a cited answer and the portfolio charts, no CSP violation."""
+    from playwright.sync_api import sync_playwright
+
+    from prodai_assistant.ui import examples
+
+    script = tmp_path / "fake_app.py"
+    script.write_text(FAKE_APP.format(app=str(REPO / "app.py")), encoding="utf-8")
+    (tmp_path / "portfolio.csv").write_bytes(examples.template_csv())
+    with proxied_app(tmp_path, script) as ports, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.set_default_timeout(60_000)
+        console: list[str] = []
+        page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+        page.goto(f"http://localhost:{ports.https}/")
+        page.get_by_test_id("stChatInputTextArea").fill("What does the CFO see in the P&L?")
+        page.keyboard.press("Enter")
+        page.get_by_test_id("stChatMessage").nth(1).wait_for()
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Portfolio review").click()
+        page.set_input_files('input[type="file"]', str(tmp_path / "portfolio.csv"))
+        page.get_by_role("button", name=re.compile(r"Assess \d+ projects")).click()
+        chart = '[data-testid="stVegaLiteChart"]'
+        page.locator(f"{chart} canvas, {chart} svg").first.wait_for()  # drawn by Vega
+        assert page.locator(chart).count() >= 2
+        browser.close()
+    assert [m for m in console if "Content Security Policy" in m] == []
