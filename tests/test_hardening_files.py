@@ -296,3 +296,32 @@ def test_chat_on_endless_stdin_ends_with_one_error(
         assert main(["chat"]) == 2
     err = capsys.readouterr().err
     assert err.splitlines()[-1].startswith("error: Standard input has a line of more than")
+
+
+# --- eval reports and the baseline are outputs too -------------------------------------------
+
+
+def test_a_failed_eval_report_write_keeps_the_old_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from prodai_assistant.evaluation import gates, report
+
+    (tmp_path / "report.json").write_text("old report", encoding="utf-8")
+    (tmp_path / "baseline.json").write_text("old baseline", encoding="utf-8")
+
+    def full_disk(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(report, "render_markdown", lambda r: "md")
+    monkeypatch.setattr(report, "render_html", lambda r: "html")
+    monkeypatch.setattr(os, "fsync", full_disk)
+    fake = type("Report", (), {"model_dump_json": lambda self, indent: "{}"})()
+    with pytest.raises(OutputError, match="No space left on device"):
+        report.write_reports(fake, tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(OutputError, match="No space left on device"):
+        gates.write_baseline(tmp_path / "baseline.json", {"m": 1.0}, backend="extractive")
+    assert (tmp_path / "report.json").read_text(encoding="utf-8") == "old report"
+    assert (tmp_path / "baseline.json").read_text(encoding="utf-8") == "old baseline"
+    assert leftovers(tmp_path) == []
