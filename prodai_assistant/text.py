@@ -299,7 +299,7 @@ def is_invisible(char: str) -> bool:
 
 def canonicalize(text: str) -> Canonical:
     """``text`` as the assistant should read it, keeping the map back to ``text`` itself."""
-    if text.isascii():
+    if text.isascii() or _already_canonical(text):
         return Canonical(text, text)
     chars: list[str] = []
     starts: list[int] = []
@@ -313,6 +313,15 @@ def canonicalize(text: str) -> Canonical:
     if canonical == text:
         return Canonical(text, text)
     return Canonical(canonical, text, tuple(starts), tuple(ends))
+
+
+def _already_canonical(text: str) -> bool:
+    """The common case, checked quickly: nothing to remove, fold or replace."""
+    return (
+        not any(map(is_invisible, set(text)))
+        and unicodedata.is_normalized("NFKC", text)
+        and not _CONFUSABLE_CHARS.search(text)
+    )
 
 
 def _clusters(text: str) -> list[tuple[str, int, int]]:
