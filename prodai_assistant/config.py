@@ -51,17 +51,6 @@ class EmbeddingSettings(_Section):
         description="torch intra-op threads; 1 keeps latency flat under concurrent requests.",
     )
 
-    @field_validator("model_path")
-    @classmethod
-    def _an_existing_folder(cls, path: Path | None) -> Path | None:
-        # Checked now: a command that needs no embedding would otherwise succeed with it unset.
-        if path is not None and not path.is_dir():
-            raise ValueError(
-                f"there is no folder {str(path)!r}; point it at a sentence-transformers model "
-                "folder, or unset it to use the bundled model"
-            )
-        return path
-
 
 class RetrievalSettings(_Section):
     k: int = Field(default=5, ge=1, le=50, description="Chunks returned per query.")
@@ -145,11 +134,13 @@ class Settings(BaseSettings):
     def load(cls, **overrides: Any) -> Settings:
         """Settings from the PRODAI_* environment (and ``overrides``), or one-line ConfigError."""
         try:
-            return cls(**overrides)
+            settings = cls(**overrides)
         except ValidationError as exc:
             raise ConfigError(describe_invalid(exc)) from None
         except SettingsError as exc:  # a nested section's variable is not JSON
             raise ConfigError(describe_unparsable(exc)) from None
+        _check_model_folder(settings.embedding.model_path)
+        return settings
 
     @property
     def index_dir(self) -> Path:
@@ -160,6 +151,17 @@ class Settings(BaseSettings):
         payload = self.model_dump(mode="json", exclude={"corpus_dir", "data_dir", "audit"})
         blob = json.dumps(payload, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _check_model_folder(path: Path | None) -> None:
+    # Checked at load: the model is loaded lazily, so a command that embeds nothing (an index
+    # that is up to date, a lexicon-only classification) would otherwise succeed without it.
+    if path is not None and not path.is_dir():
+        raise ConfigError(
+            f"Setting 'embedding.model_path' is invalid: there is no folder {str(path)!r}; "
+            "point it at a sentence-transformers model folder, or unset it to use the bundled "
+            "model. Fix the PRODAI_EMBEDDING__MODEL_PATH variable."
+        )
 
 
 def env_name(loc: tuple[int | str, ...]) -> str:
