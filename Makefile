@@ -35,10 +35,13 @@ setup: $(VENV)/.setup
 
 setup-dev: $(VENV)/.setup-dev
 
-# Debian's Chromium for the browser test, PostgreSQL for the audit store test (root on this machine).
+# Debian's Chromium for the browser test, PostgreSQL for the audit store test, strace and nginx
+# for the app's no-outbound-connection and reverse-proxy tests (root on this machine).
 system-deps:
-	@command -v chromium >/dev/null && command -v pg_ctlcluster >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; }
+	@command -v chromium >/dev/null && command -v pg_ctlcluster >/dev/null && \
+	  command -v strace >/dev/null && command -v nginx >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium postgresql strace nginx-light >/dev/null; }
 
 # llama-cpp-python must be built without native CPU flags here ("Illegal instruction" otherwise).
 llm-deps: $(VENV)/.setup-dev

@@ -30,6 +30,7 @@ from .models import (
     Audience,
     Chunk,
     Document,
+    EvidenceSpan,
     IndexStatus,
     Retrieved,
     ScoredChunk,
@@ -45,7 +46,7 @@ from .routing import (
     pinned_sections,
     route,
 )
-from .text import split_sentences, tokenize
+from .text import Canonical, split_sentences, tokenize
 from .validation import (
     MAX_HISTORY_TURNS,
     validate_audience,
@@ -121,7 +122,7 @@ class Assistant:
         from .index import VectorIndex
         from .retrieval import Retriever
 
-        settings = settings or Settings()
+        settings = settings or Settings.load()
         embedder = embedder or make_embedder(settings)
         index = VectorIndex.open(settings, embedder, progress=progress)
         retriever = Retriever(index, embedder, settings.retrieval)
@@ -145,18 +146,18 @@ class Assistant:
         never calls ``on_token``; neither do refusals, greetings and assessments.
         """
         started = time.perf_counter()
-        text = validate_question(question, self.settings.max_question_chars)
+        asked = validate_question(question, self.settings.max_question_chars)
         turns = validate_history(history)
         lens = validate_audience(audience)
         past: list[dict[str, str]] = [{"role": t.role, "content": t.content} for t in turns]
-        routed = route(text, past, self._understand(text, past))
+        routed = route(asked.text, past, self._understand(asked.text, past))
         if routed.injection and routed.intent != "out_of_scope":
-            routed = self._without_injection(text, past, routed)
+            routed = self._without_injection(asked.text, past, routed)
         effective: Audience = routed.audience_hint or lens or "all"
         if routed.intent == "assessment":
-            answer = self._assessment_answer(text, routed, effective)
+            answer = self._assessment_answer(asked.original, routed, effective)
         else:
-            answer = self._retrieval_answer(text, routed, effective, turns, on_token)
+            answer = self._retrieval_answer(asked, routed, effective, turns, on_token)
         latency = round((time.perf_counter() - started) * 1000, 2)
         return answer.model_copy(update={"latency_ms": latency})
 
@@ -221,10 +222,14 @@ class Assistant:
         return Route(**{**cleaned.__dict__, "injection": True})
 
     def classify(self, description: str) -> Assessment:
-        """Production-or-demo assessment of a project description, criterion by criterion."""
-        raw = validate_description(description)
-        assessment: Assessment = self._get_classifier().classify(raw)
-        return assessment
+        """Production-or-demo assessment of a project description, criterion by criterion.
+
+        The classifier reads the canonical text; every evidence span is mapped back onto the
+        description as passed, so its quote is an exact substring at its offsets.
+        """
+        given = validate_description(description, self.settings.classifier.max_chars)
+        assessment: Assessment = self._get_classifier().classify(given.text)
+        return on_original(assessment, given)
 
     def status(self) -> IndexStatus:
         return self.index.status()
@@ -263,12 +268,13 @@ class Assistant:
 
     def _retrieval_answer(
         self,
-        text: str,
+        asked: Canonical,
         routed: Route,
         audience: Audience,
         turns: Sequence[Turn],
         on_token: TokenSink | None = None,
     ) -> Answer:
+        text = asked.text  # what the backends read; the Answer keeps the question as typed
         scored: list[ScoredChunk] = []
         if routed.intent == "greeting":
             composed = greeting()
@@ -277,7 +283,7 @@ class Assistant:
         else:
             scored, composed = self._search_and_compose(routed, audience, turns, text, on_token)
         return Answer(
-            question=text,
+            question=asked.original,
             standalone_question=routed.standalone_question,
             answer=composed.answer,
             citations=composed.citations,
@@ -437,6 +443,23 @@ def corpus_vocabulary(chunks: Iterable[Chunk]) -> frozenset[str]:
     return frozenset(words)
 
 
+def on_original(assessment: Assessment, given: Canonical) -> Assessment:
+    """``assessment`` of ``given.text`` with its evidence spans moved onto ``given.original``."""
+    if not given.changed:
+        return assessment
+    criteria = [
+        c.model_copy(update={"evidence": [_moved(s, given) for s in c.evidence]})
+        for c in assessment.criteria
+    ]
+    update = {"criteria": criteria, "description_chars": len(given.original)}
+    return assessment.model_copy(update=update)
+
+
+def _moved(span: EvidenceSpan, given: Canonical) -> EvidenceSpan:
+    start, end = given.to_original(span.start, span.end)
+    return span.model_copy(update={"start": start, "end": end, "text": given.original[start:end]})
+
+
 def to_retrieved(scored: ScoredChunk) -> Retrieved:
     """What the Answer shows of a scored chunk: its id, scores and why it is listed."""
     shown = set(Retrieved.model_fields) - {"chunk_id"}
@@ -452,6 +475,7 @@ __all__ = [
     "assessment_summary",
     "corpus_vocabulary",
     "criteria_sources",
+    "on_original",
     "to_retrieved",
     "validate_audience",
     "validate_description",

@@ -9,11 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+from .errors import ConfigError
+from .passwords import parse_hash
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -110,7 +114,7 @@ class AuditSettings(_Section):
 
 
 class Settings(BaseSettings):
-    """Root configuration; build with ``Settings()`` (reads PRODAI_* variables) or keywords."""
+    """Root configuration: ``Settings.load()`` reads the PRODAI_* variables; or pass keywords."""
 
     model_config = SettingsConfigDict(
         env_prefix="PRODAI_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -128,6 +132,31 @@ class Settings(BaseSettings):
     classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     max_question_chars: int = Field(default=4_000, ge=10, description="Longest question accepted.")
+    admin_password: SecretStr | None = Field(
+        default=None,
+        exclude=True,  # never in a dump, a fingerprint or an audit record's settings snapshot
+        description="scrypt hash of the Operations page password (`prodai admin hash-password`); "
+        "None: the page is off.",
+    )
+
+    @field_validator("admin_password")
+    @classmethod
+    def _a_password_hash(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_hash(value.get_secret_value())  # ValueError: not a hash (perhaps the password)
+        return value
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Settings:
+        """Settings from the PRODAI_* environment (and ``overrides``), or one-line ConfigError."""
+        try:
+            settings = cls(**overrides)
+        except ValidationError as exc:
+            raise ConfigError(describe_invalid(exc)) from None
+        except SettingsError as exc:  # a nested section's variable is not JSON
+            raise ConfigError(describe_unparsable(exc)) from None
+        _check_model_folder(settings.embedding.model_path)
+        return settings
 
     @property
     def index_dir(self) -> Path:
@@ -138,3 +167,53 @@ class Settings(BaseSettings):
         payload = self.model_dump(mode="json", exclude={"corpus_dir", "data_dir", "audit"})
         blob = json.dumps(payload, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _check_model_folder(path: Path | None) -> None:
+    # Checked at load: the model is loaded lazily, so a command that embeds nothing (an index
+    # that is up to date, a lexicon-only classification) would otherwise succeed without it.
+    if path is not None and not path.is_dir():
+        raise ConfigError(
+            f"Setting 'embedding.model_path' is invalid: there is no folder {str(path)!r}; "
+            "point it at a sentence-transformers model folder, or unset it to use the bundled "
+            "model. Fix the PRODAI_EMBEDDING__MODEL_PATH variable."
+        )
+
+
+def env_name(loc: tuple[int | str, ...]) -> str:
+    """('retrieval', 'k') -> 'PRODAI_RETRIEVAL__K'."""
+    return "PRODAI_" + "__".join(str(part) for part in loc).upper()
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """The first problem of a failed Settings validation, naming the setting and its variable."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"Setting {where!r} is invalid: {message}. Fix the {env_name(first['loc'])} variable."
+
+
+def describe_unparsable(exc: SettingsError) -> str:
+    """A nested section given as a variable that is not a JSON object."""
+    found = re.search(r'field "([^"]+)"', str(exc))
+    name = env_name((found.group(1),)) if found else "PRODAI_..."
+    reason = f" ({exc.__cause__})" if exc.__cause__ else ""
+    return (
+        f"{name} is not valid JSON{reason}: give a JSON object, or set one field at a time "
+        f"with {name}__FIELD=value."
+    )
+
+
+__all__ = [
+    "AuditSettings",
+    "ClassifierSettings",
+    "EmbeddingSettings",
+    "LLMOptions",
+    "RetrievalSettings",
+    "Settings",
+    "default_corpus_dir",
+    "default_data_dir",
+    "describe_invalid",
+    "describe_unparsable",
+    "env_name",
+]

@@ -7,6 +7,7 @@ ProdAIError
 ├── IndexError_            the index cannot be built, opened or written
 │   └── IndexCorruptError  the index on disk is damaged (it is rebuilt from the corpus)
 ├── InputError             user input refused: empty, too long, binary, not decodable
+├── OutputError            an output file or stream cannot be written (full disk, no permission)
 ├── BackendError           an LLM backend failed (timeouts, rate limits, provider errors)
 └── AuditError             the audit store cannot be written or read
 """
@@ -42,6 +43,10 @@ class InputError(ProdAIError):
     """User input was refused; the message says why and what is accepted."""
 
 
+class OutputError(ProdAIError):
+    """An output file or stream cannot be written; the message names it."""
+
+
 class BackendError(ProdAIError):
     """An answer backend failed."""
 
@@ -59,5 +64,6 @@ __all__ = [
     "IndexError_",
     "InputError",
     "ModelUnavailableError",
+    "OutputError",
     "ProdAIError",
 ]

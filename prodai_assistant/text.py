@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 STOPWORDS = frozenset(
     [
@@ -208,6 +208,26 @@ _SENT_END = re.compile(
 )
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Mr|Ms|Dr|Inc|Ltd|Corp|No|approx|al)\.|\b[A-Z]\.)$")
 
+# Letters that look exactly like a Latin letter in common fonts (after Unicode's confusables).
+# Each is its own NFKC form, since the look-alikes are replaced after folding.
+CONFUSABLES: dict[str, str] = {
+    # Cyrillic
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ү": "y",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "У": "Y", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W", "Ӏ": "I",
+    "Ү": "Y",
+    # Greek
+    "ο": "o", "ι": "i", "ν": "v", "ρ": "p", "α": "a", "υ": "u", "ϳ": "j",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+}  # fmt: skip
+_CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
+_CONFUSABLE_CHARS = re.compile("[" + "".join(CONFUSABLES) + "]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Letters that render as nothing: combining grapheme joiner, Hangul and Khmer fillers.
+_INVISIBLE_LETTERS = frozenset({0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0})
+
 
 @dataclass(frozen=True)
 class Span:
@@ -224,10 +244,127 @@ def replace_surrogates(text: str) -> str:
 
 
 def clean_input(text: str) -> str:
-    """Normalise user text: NFC, no control characters or lone surrogates, unified newlines."""
+    """User text as typed, tidied: NFC, no control characters or lone surrogates, unified newlines.
+
+    Invisible characters and look-alike letters are kept here; ``canonicalize`` removes them.
+    """
     text = replace_surrogates(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = unicodedata.normalize("NFC", text)
     return _CONTROL.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """Text as the assistant reads it, with the way back to the text the user gave.
+
+    ``text`` has no invisible or format characters, compatibility forms folded (NFKC) and
+    Cyrillic or Greek look-alike letters inside Latin words replaced by their Latin letters.
+    ``to_original`` maps a span of ``text`` onto ``original``.
+    """
+
+    text: str
+    original: str
+    # For each character of ``text``: where its source starts and ends in ``original``.
+    # None when ``text == original`` (the identity map).
+    starts: tuple[int, ...] | None = field(default=None, repr=False)
+    ends: tuple[int, ...] | None = field(default=None, repr=False)
+
+    @property
+    def changed(self) -> bool:
+        return self.starts is not None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in ``original`` of the characters that became ``text[start:end]``."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span ({start}, {end}) is outside the text of {len(self.text)}")
+        if self.starts is None or self.ends is None:
+            return start, end
+        if start == end:
+            at = self.starts[start] if start < len(self.starts) else len(self.original)
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+
+def is_invisible(char: str) -> bool:
+    """Format characters (zero-width, bidi controls, soft hyphen, tags) and other invisibles."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) == "Cf"
+        or 0xE0000 <= code <= 0xE0FFF  # tag characters and the rest of the ignorable plane
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0x180B <= code <= 0x180F  # Mongolian variation selectors
+        or code in _INVISIBLE_LETTERS
+    )
+
+
+def canonicalize(text: str) -> Canonical:
+    """``text`` as the assistant should read it, keeping the map back to ``text`` itself."""
+    if text.isascii() or _already_canonical(text):
+        return Canonical(text, text)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for cluster, start, end in _clusters(text):
+        folded = unicodedata.normalize("NFKC", cluster)
+        chars.extend(folded)
+        starts.extend([start] * len(folded))
+        ends.extend([end] * len(folded))
+    canonical = _unconfuse("".join(chars))
+    if canonical == text:
+        return Canonical(text, text)
+    return Canonical(canonical, text, tuple(starts), tuple(ends))
+
+
+def _already_canonical(text: str) -> bool:
+    """The common case, checked quickly: nothing to remove, fold or replace."""
+    return (
+        not any(map(is_invisible, set(text)))
+        and unicodedata.is_normalized("NFKC", text)
+        and not _CONFUSABLE_CHARS.search(text)
+    )
+
+
+def _clusters(text: str) -> list[tuple[str, int, int]]:
+    """Visible characters grouped as a base plus its combining marks, with original offsets.
+
+    Each group is normalised on its own, so every output character maps to one group; invisible
+    characters inside a group are part of its span, those between groups belong to none.
+    """
+    clusters: list[tuple[str, int, int]] = []
+    for index, char in enumerate(text):
+        if is_invisible(char):
+            continue
+        if clusters and (unicodedata.combining(char) or _is_jamo_tail(char)):
+            body, start, _ = clusters[-1]
+            clusters[-1] = (body + char, start, index + 1)
+        else:
+            clusters.append((char, index, index + 1))
+    return clusters
+
+
+def _is_jamo_tail(char: str) -> bool:
+    """Hangul vowel and final jamo, which compose with the jamo before them."""
+    code = ord(char)
+    return 0x1161 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF
+
+
+def _unconfuse(text: str) -> str:
+    """Latin letters for the Cyrillic and Greek look-alikes inside otherwise Latin words."""
+    if not _CONFUSABLE_CHARS.search(text):
+        return text
+    return _LETTERS.sub(_unconfuse_word, text)
+
+
+def _unconfuse_word(match: re.Match[str]) -> str:
+    word = match.group()
+    foreign = [c for c in word if not _is_latin(c)]
+    if not foreign or len(foreign) == len(word) or any(c not in CONFUSABLES for c in foreign):
+        return word
+    return word.translate(_CONFUSABLE_TABLE)
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() or unicodedata.name(char, "").startswith("LATIN")
 
 
 def looks_binary(text: str) -> bool:
@@ -296,12 +433,16 @@ def strip_markdown(text: str) -> str:
 
 
 __all__ = [
+    "CONFUSABLES",
     "NEGATIONS",
     "STOPWORDS",
+    "Canonical",
     "Span",
+    "canonicalize",
     "clean_input",
     "content_words",
     "has_negation",
+    "is_invisible",
     "looks_binary",
     "replace_surrogates",
     "sentence_spans",

@@ -13,12 +13,15 @@ from streamlit.testing.v1 import AppTest
 from prodai_assistant.audit import AuditRecord, MemoryAuditStore, open_audit_store
 from prodai_assistant.config import Settings
 from prodai_assistant.errors import AuditError
+from prodai_assistant.passwords import hash_password
 from prodai_assistant.testing import FakeAssistant
 from prodai_assistant.ui import examples, services, trail
 from prodai_assistant.ui.pages import __file__ as pages_init
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = Path(pages_init).parent.relative_to(Path(APP).parent)
+OPERATOR_PASSWORD = "correct horse battery"
+OPERATOR_HASH = hash_password(OPERATOR_PASSWORD, salt=b"fixed salt")
 
 
 @pytest.fixture(autouse=True)
@@ -34,9 +37,19 @@ def open_page(
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[services.ASSISTANT_KEY] = fake or FakeAssistant()
     at.session_state[services.AUDIT_KEY] = store if store is not None else MemoryAuditStore()
-    at.session_state[services.SETTINGS_KEY] = Settings(data_dir=tmp_path / "data")
+    at.session_state[services.SETTINGS_KEY] = Settings(
+        data_dir=tmp_path / "data", admin_password=OPERATOR_HASH
+    )
     at.run()
     at.switch_page(str(PAGES / f"{page}.py")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def unlock(at: AppTest) -> AppTest:
+    """Give the operator password on the Operations page."""
+    at.text_input[0].set_value(OPERATOR_PASSWORD)
+    at.button[0].click().run()
     assert not at.exception, at.exception
     return at
 
@@ -287,7 +300,7 @@ def test_evaluation_damaged_report_is_a_friendly_error(
 
 
 def test_operations_is_graceful_when_nothing_was_recorded(tmp_path: Path) -> None:
-    at = open_page(tmp_path, "operations")
+    at = unlock(open_page(tmp_path, "operations"))
     assert "Nothing was recorded in this period yet" in at.info[0].value
 
 
@@ -299,8 +312,7 @@ def test_operations_shows_figures_after_use(tmp_path: Path) -> None:
     at.chat_input[0].set_value("What is the weather in Paris?").run()
     at.switch_page(str(PAGES / "classify.py")).run()
     click(click(at, "Example: still a demo"), "Assess")
-    at.switch_page(str(PAGES / "operations.py")).run()
-    assert not at.exception
+    unlock(at.switch_page(str(PAGES / "operations.py")).run())
     values = metrics(at)
     assert values["Records"] == "3"
     assert values["Refusal rate"] == "50%"
@@ -316,9 +328,11 @@ def test_operations_without_the_audit_package(
     monkeypatch.setattr(trail, "audit_available", lambda: False)
     at = AppTest.from_file(APP, default_timeout=30)
     at.session_state[services.ASSISTANT_KEY] = FakeAssistant()
-    at.session_state[services.SETTINGS_KEY] = Settings(data_dir=tmp_path / "data")
+    at.session_state[services.SETTINGS_KEY] = Settings(
+        data_dir=tmp_path / "data", admin_password=OPERATOR_HASH
+    )
     at.run()
-    at.switch_page(str(PAGES / "operations.py")).run()
+    unlock(at.switch_page(str(PAGES / "operations.py")).run())
     assert "audit trail is not installed" in at.info[0].value
     assert not at.exception
 

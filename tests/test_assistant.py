@@ -202,7 +202,8 @@ def test_unknown_audience_lists_the_valid_values() -> None:
 
 
 def test_validate_question_cleans_control_characters() -> None:
-    assert validate_question("What is\x07 xOps?\r\n", 100) == "What is  xOps?"
+    asked = validate_question("What is\x07 x\u200bOps?\r\n", 100)
+    assert asked.original == "What is  x\u200bOps?" and asked.text == "What is  xOps?"
 
 
 class FixedClassifier:

@@ -189,7 +189,7 @@ def test_export_to_unwritable_path(
     store: SQLiteAuditStore, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     code, _, err = run(capsys, "audit", "export", "--out", str(tmp_path / "missing" / "x.jsonl"))
-    assert code == 2 and "cannot write" in err
+    assert code == 2 and "cannot write" in err.lower()
 
 
 def test_prune_dry_run_then_prune(

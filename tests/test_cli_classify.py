@@ -153,8 +153,8 @@ def test_a_csv_batch_can_go_to_stdout_with_another_column(
     ("content", "args", "message"),
     [
         (b"id,text\n1,hello\n", [], "Column 'description' is not in"),
-        ("id,description\n1,caf\xe9\n".encode("latin-1"), [], "is not UTF-8"),
-        (b'id,description\n1,"unterminated\n', ["--column", "description"], None),
+        (b'id,description\n1,"unterminated\n', [], "line 2 (row 2): a quote opened in it"),
+        (b"id,description,id\n1,x,2\n", [], "names column 'id' twice"),
     ],
 )
 def test_a_bad_csv_is_one_clear_line_and_exit_2(
@@ -162,15 +162,21 @@ def test_a_bad_csv_is_one_clear_line_and_exit_2(
     capsys: pytest.CaptureFixture[str],
     content: bytes,
     args: list[str],
-    message: str | None,
+    message: str,
 ) -> None:
     path = _write(tmp_path, "bad.csv", content)
     code = main(["classify", "--csv", str(path), *args, "--out", str(tmp_path / "o.csv")])
-    if message is None:  # the csv module reads an unterminated quote to the end: still fine
-        assert code == 0
-        return
     err = capsys.readouterr().err
     assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_a_windows_1252_csv_is_read_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, "legacy.csv", f"id,description\n1,Caf\xe9 {PILOT}\n".encode("cp1252"))
+    assert main(["classify", "--csv", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "Café" in out and "note: " in err and "Windows-1252" in err
 
 
 def test_the_classify_command_is_registered() -> None:

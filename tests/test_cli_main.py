@@ -17,7 +17,18 @@ from prodai_assistant.cli import main
 from prodai_assistant.errors import ConfigError, IndexError_, InputError, ProdAIError
 
 REPO = Path(__file__).resolve().parent.parent
-COMMANDS = ["index", "ask", "chat", "sources", "classify", "eval", "audit", "feedback", "app"]
+COMMANDS = [
+    "index",
+    "ask",
+    "chat",
+    "sources",
+    "classify",
+    "eval",
+    "audit",
+    "feedback",
+    "app",
+    "admin",
+]
 
 
 class FakeCommands:

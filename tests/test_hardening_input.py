@@ -85,6 +85,7 @@ def spans_of(assessment: Assessment) -> list[tuple[int, int, str]]:
     [
         pytest.param("", "Ask a question about Production AI", id="empty"),
         pytest.param(" \n\t\u3000\xa0 ", "Ask a question about Production AI", id="whitespace"),
+        pytest.param("\u200b\u200b\u200b", "Ask a question about Production AI", id="invisible"),
         pytest.param("What is Production AI? " * 46_000, "PRODAI_MAX_QUESTION_CHARS", id="1MB"),
         pytest.param("x" * 5_000, "the limit is 4000", id="one-long-word"),
         pytest.param(bytes(range(256)).decode("latin-1") * 4, "binary", id="binary-junk"),
@@ -142,7 +143,6 @@ def test_odd_but_honest_questions_are_answered_and_kept(
         "🤖🚀🎉" * 30,
         "production" + "x" * 3_900,
         "What is \u202eIA noitcudorP\u202c?",
-        "\u200b\u200b\u200b",
         "Zalgo: P̸̢r̷o̶d̴u̵c̶t̷i̸o̵n̶ ̷A̴I̸",
     ],
 )
@@ -635,8 +635,8 @@ def test_cli_classify_csv_batch_keeps_every_row(
     ("content", "fragments"),
     [
         (b"name,summary\nx,y\n", ["Column 'description' is not in", "--column"]),
-        ("name,description\nCaf\xe9,x\n".encode("latin-1"), ["is not UTF-8"]),
-        (b"", ["(columns: none)"]),
+        (b"name,description\n" + b"x,\x81\x8d\x8f\x90\x9d\n", ["is not UTF-8"]),
+        (b"", ["in.csv' is empty"]),
     ],
 )
 def test_cli_classify_bad_csv_is_one_line(
@@ -725,7 +725,7 @@ TRICKY_ROWS = [
         pytest.param(
             b"name,description\n" + b"x,y\n" * 10_001, "more than 10,000", id="10001-rows"
         ),
-        pytest.param(b"a," * (portfolio.MAX_BYTES // 2 + 1), "the limit is 21 MB", id="too-big"),
+        pytest.param(b"a," * (portfolio.MAX_BYTES // 2 + 1), "the limit is 20 MB", id="too-big"),
     ],
 )
 def test_bad_csv_files_get_a_clear_message(data: bytes, message: str) -> None:

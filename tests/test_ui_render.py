@@ -276,9 +276,11 @@ def test_short_rows_get_empty_cells_and_blank_lines_are_skipped() -> None:
     ]
 
 
-def test_blank_and_duplicate_headers_get_usable_names() -> None:
-    table = portfolio.read_portfolio_csv(b"name,,name,name\n1,2,3,4\n")
-    assert list(table.frame.columns) == ["name", "column 2", "name (2)", "name (3)"]
+def test_blank_headers_are_named_by_position_and_duplicates_refused() -> None:
+    table = portfolio.read_portfolio_csv(b"name,,description\n1,2,3\n")
+    assert list(table.frame.columns) == ["name", "column 2", "description"]
+    with pytest.raises(InputError, match="names column 'name' twice"):
+        portfolio.read_portfolio_csv(b"name,,name,name\n1,2,3,4\n")
 
 
 @pytest.mark.parametrize(
@@ -354,14 +356,6 @@ def test_classify_rows_records_row_errors_and_goes_on() -> None:
     assert "limit is 200" in results["error"].tolist()[2]
     assert "internal error" in results["error"].tolist()[3]
     assert seen[-1] == (4, 4)
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("@x", "'@x"), ("fine", "fine"), (3, 3)],
-)
-def test_neutralise_formula(value: object, expected: object) -> None:
-    assert portfolio.neutralise_formula(value) == expected
 
 
 def test_results_csv_round_trips_and_is_formula_safe() -> None:

@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import ValidationError
-
 from ..audit import (
     AuditStore,
     ChainReport,
@@ -23,7 +21,8 @@ from ..audit import (
 )
 from ..audit.replay import AssistantLike
 from ..config import Settings
-from ..errors import AuditError, ConfigError
+from ..errors import AuditError
+from ..fileio import atomic_output
 from .audit_args import (
     MAX_BENCH,
     MAX_LIMIT,
@@ -36,20 +35,11 @@ from .audit_args import (
 )
 
 
-def load_settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"setting {where!r} is invalid: {first['msg']}") from None
-
-
 @contextmanager
 def open_store(
     settings: Settings | None = None, owner_url: str | None = None
 ) -> Iterator[AuditStore]:
-    store = open_audit_store(settings or load_settings(), force=True, owner_url=owner_url)
+    store = open_audit_store(settings or Settings.load(), force=True, owner_url=owner_url)
     try:
         yield store
     finally:
@@ -58,15 +48,12 @@ def open_store(
 
 @contextmanager
 def output(path: str | None) -> Iterator[IO[str]]:
+    """Standard output, or a file written all or nothing (an interrupted export leaves none)."""
     if path in (None, "-"):
         yield sys.stdout
         return
-    target = Path(str(path))
-    try:
-        with target.open("w", encoding="utf-8") as handle:
-            yield handle
-    except OSError as exc:
-        raise AuditError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
+    with atomic_output(Path(str(path))) as handle:
+        yield handle
 
 
 # Control characters (ESC starts terminal escape sequences) and bidirectional overrides.
@@ -126,7 +113,7 @@ def build_assistant(settings: Settings) -> AssistantLike:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = Settings.load()
     with open_store(settings) as store:
         record = store.get(store.resolve(args.id))
     if record is None:
@@ -160,7 +147,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = Settings.load()
     days = args.older_than_days or settings.audit.retention_days
     cutoff = days_ago(days, "--older-than-days")
     with open_store(settings, owner_url=args.owner_url) as store:
@@ -221,7 +208,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     n = at_most(args.n, MAX_BENCH, "-n")
-    print(bench_record(n, settings=load_settings()).model_dump_json())
+    print(bench_record(n, settings=Settings.load()).model_dump_json())
     return 0
 
 

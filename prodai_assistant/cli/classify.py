@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from collections.abc import Callable
@@ -13,10 +12,13 @@ from typing import IO, Any
 
 from ..audit import AuditStore, open_audit_store, record_from_assessment
 from ..config import Settings
+from ..csvio import MAX_ROWS, CsvTable, output_names, read_csv, write_csv
 from ..errors import InputError
+from ..fileio import MAX_FILE_BYTES, atomic_output, read_bounded, same_file
 from ..models import Assessment
 from ..scorecard import render_text
-from .core import load_settings, open_assistant
+from ..validation import RAW_FACTOR
+from .core import open_assistant
 from .trail import SESSION_ID  # one session id per `prodai` process, for answers and assessments
 
 Classify = Callable[[str], Assessment]
@@ -33,7 +35,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
     parser.add_argument("--json", action="store_true", help="print the Assessment as JSON")
-    parser.add_argument("--csv", type=Path, metavar="IN", help="batch: classify a CSV file")
+    parser.add_argument(
+        "--csv",
+        type=Path,
+        metavar="IN",
+        help=f"batch: classify a CSV file (up to {MAX_ROWS:,} rows)",
+    )
     parser.add_argument(
         "--column", default="description", help="batch: column with the descriptions"
     )
@@ -44,12 +51,20 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    settings = Settings.load()
     if args.csv is not None:
-        rows, columns = read_rows(args.csv, args.column)
+        if args.out is not None and same_file(args.csv, args.out):
+            raise InputError(
+                f"--out {str(args.out)!r} is the input file: the results would replace the "
+                "descriptions. Write them to another file."
+            )
+        table = read_rows(args.csv, args.column)
+        for notice in table.notices:
+            print(f"note: {notice}", file=sys.stderr)
     else:
-        text = read_text(args.file)
+        text = read_text(args.file, limit=description_bytes(settings.classifier.max_chars))
     classify = _classifier_from_settings()
-    with AuditTrail.open(load_settings()) as trail:
+    with AuditTrail.open(settings) as trail:
         audited = trail.wrap(classify)
         if args.csv is None:
             assessment = audited(text)
@@ -57,12 +72,17 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 assessment.model_dump_json(indent=2) if args.json else format_scorecard(assessment)
             )
         elif args.out is None:
-            write_results(rows, columns, args.column, audited, sys.stdout)
+            write_results(table, args.column, audited, sys.stdout)
         else:
-            with _open_out(args.out) as out:
-                write_results(rows, columns, args.column, audited, out)
-            print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+            with atomic_output(args.out) as out:  # an interrupted run leaves no half file
+                write_results(table, args.column, audited, out)
+            print(f"wrote {len(table.rows)} rows to {args.out}", file=sys.stderr)
     return 0
+
+
+def description_bytes(max_chars: int) -> int:
+    """Most bytes read for one description: the raw-text allowance, four bytes a character."""
+    return 4 * RAW_FACTOR * max_chars
 
 
 def _classifier_from_settings() -> Classify:
@@ -150,13 +170,15 @@ def _warn(exc: BaseException) -> None:
     print(f"warning: the audit trail failed ({reason}); results are unaffected", file=sys.stderr)
 
 
-def read_text(source: str, stdin: IO[bytes] | None = None) -> str:
-    """The description from a file or stdin, decoded as UTF-8 (a BOM is dropped)."""
+def read_text(source: str, stdin: IO[bytes] | None = None, *, limit: int = MAX_FILE_BYTES) -> str:
+    """The description from a file or stdin (at most ``limit`` bytes), decoded as UTF-8."""
     name = "standard input" if source == "-" else repr(source)
-    try:
-        data = (stdin or sys.stdin.buffer).read() if source == "-" else Path(source).read_bytes()
-    except OSError as exc:
-        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+    hint = (
+        ", far more than one project description may hold: shorten it to the essentials "
+        "(PRODAI_CLASSIFIER__MAX_CHARS sets the limit in characters)"
+    )
+    stream = Path(source) if source != "-" else (stdin or sys.stdin.buffer)
+    data = read_bounded(stream, limit, name=name, hint=hint)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -165,50 +187,34 @@ def read_text(source: str, stdin: IO[bytes] | None = None) -> str:
         ) from None
 
 
-def read_rows(path: Path, column: str) -> tuple[list[dict[str, str]], list[str]]:
-    """Rows and column names of a UTF-8 CSV that has ``column``."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            rows = list(reader)
-            columns = list(reader.fieldnames or [])
-    except OSError as exc:
-        raise InputError(f"Cannot read {str(path)!r}: {exc.strerror or exc}.") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{str(path)!r} is not UTF-8; save the CSV as UTF-8.") from None
-    except csv.Error as exc:
-        raise InputError(f"{str(path)!r} is not a readable CSV file ({exc}).") from None
-    if column not in columns:
-        found = ", ".join(repr(c) for c in columns) or "none"
+def read_rows(path: Path, column: str) -> CsvTable:
+    """The CSV at ``path`` (``csvio.read_csv``: strict, capped), which must have ``column``."""
+    data = read_bounded(path, MAX_FILE_BYTES, name=repr(str(path)), hint="; split it up")
+    table = read_csv(data, name=repr(str(path)))
+    if column not in table.columns:
+        found = ", ".join(repr(c) for c in table.columns)
         raise InputError(
             f"Column {column!r} is not in {str(path)!r} (columns: {found}); "
             "name the right one with --column."
         )
-    return rows, columns
+    return table
 
 
-def _open_out(path: Path) -> IO[str]:
-    try:
-        return path.open("w", newline="", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"Cannot write {str(path)!r}: {exc.strerror or exc}.") from None
+def write_results(table: CsvTable, column: str, classify: Classify, out: IO[str]) -> None:
+    """Classify each row's ``column`` and write the rows with the result columns added.
 
-
-def write_results(
-    rows: list[dict[str, str]],
-    columns: list[str],
-    column: str,
-    classify: Classify,
-    out: IO[str],
-) -> None:
-    """Classify each row's ``column`` and write the rows with the result columns added."""
+    A result column whose name the input already uses gets the ``prodai_`` prefix, so no
+    input cell is overwritten; every cell is formula-escaped.
+    """
     from tqdm import tqdm
 
-    names = columns + [c for c in RESULT_COLUMNS if c not in columns]
-    writer = csv.DictWriter(out, fieldnames=names, extrasaction="ignore")
-    writer.writeheader()
-    for row in tqdm(rows, desc="classifying", unit="row", file=sys.stderr, disable=None):
-        writer.writerow({**row, **result_fields(row.get(column) or "", classify)})
+    names = output_names(table.columns, RESULT_COLUMNS)
+    rows = tqdm(table.records(), desc="classifying", unit="row", file=sys.stderr, disable=None)
+    results = (
+        {**row, **{names[k]: v for k, v in result_fields(row[column], classify).items()}}
+        for row in rows
+    )
+    write_csv(out, [*table.columns, *names.values()], results)
 
 
 def result_fields(text: str, classify: Classify) -> dict[str, str]:
@@ -242,6 +248,7 @@ __all__ = [
     "SESSION_ID",
     "AuditTrail",
     "cmd_classify",
+    "description_bytes",
     "format_scorecard",
     "read_rows",
     "read_text",

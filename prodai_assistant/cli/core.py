@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from ..config import Settings
-from ..errors import ConfigError, InputError
+from ..errors import InputError
+from ..fileio import MAX_FILE_BYTES, read_bounded
 from ..models import AUDIENCES, Answer
+from ..validation import RAW_FACTOR
 
 if TYPE_CHECKING:
     from ..answering import AnswerBackend
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..embeddings import Embedder
     from .trail import AnswerTrail
 
+_CHUNK_CHARS = 1024 * 1024
 CHAT_HELP = (
     "Type a question. Commands: /audience all|ceo|cfo|cto|lob, /new (forget the conversation), "
     "/help, /quit."
@@ -55,7 +56,7 @@ def register(subparsers: Any) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     from ..index import VectorIndex
 
-    settings = load_settings()
+    settings = Settings.load()
     started = time.perf_counter()
     index = VectorIndex(settings, make_embedder(settings))
     status = index.build(rebuild=args.rebuild, progress=progress_printer())
@@ -109,8 +110,12 @@ def _converse(
     while True:
         if interactive:
             print(f"\n[{audience or 'all'}] you> ", end="", flush=True)
-        line = stream.readline()
-        if not line:
+        try:
+            line = read_line(stream, RAW_FACTOR * assistant.settings.max_question_chars)
+        except LineTooLongError as exc:
+            print(f"error: {exc}")
+            continue
+        if line is None:
             return 0
         text = line.strip()
         if not text:
@@ -142,10 +147,42 @@ def _converse(
         ]
 
 
+class LineTooLongError(InputError):
+    """One line of a conversation is too long; it was skipped and the chat goes on."""
+
+
+def read_line(stream: IO[str], limit: int) -> str | None:
+    """The next line of ``stream`` (None at its end), read at most ``limit`` characters at once.
+
+    A longer line is read past in bounded pieces and raises LineTooLongError; a "line" of more
+    than MAX_FILE_BYTES characters (binary data, /dev/zero) ends the conversation with an error.
+    """
+    line = stream.readline(limit + 1)
+    if not line:
+        return None
+    if len(line) <= limit or line.endswith("\n"):
+        return line
+    skipped = len(line)
+    while not line.endswith("\n"):
+        line = stream.readline(_CHUNK_CHARS)
+        skipped += len(line)
+        if not line:
+            break
+        if skipped > MAX_FILE_BYTES:
+            raise InputError(
+                f"Standard input has a line of more than {MAX_FILE_BYTES:,} characters: "
+                "pipe in text, one question per line."
+            )
+    raise LineTooLongError(
+        f"That line is longer than {limit:,} characters, so it was skipped: shorten the "
+        "question, or use `prodai classify FILE` for a long project description."
+    )
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from ..corpus import load_corpus
 
-    settings = load_settings()
+    settings = Settings.load()
     for doc in load_corpus(settings.corpus_dir):
         print(f"{doc.doc_id}  [{doc.audience}]  {doc.title}")
         for source in doc.sources:
@@ -245,10 +282,9 @@ def read_question(argument: str, stdin: IO[bytes] | None = None) -> str:
 
 def read_history(path: Path) -> list[dict[str, Any]]:
     """A JSON list of {"role", "content"} turns from a file; InputError when unusable."""
+    raw = read_bounded(path, MAX_FILE_BYTES, name=f"the history file {str(path)!r}")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"Cannot read the history file {str(path)!r}: {exc.strerror}.") from None
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise InputError(
             f"The history file {str(path)!r} is not JSON: it must hold a list of "
@@ -257,16 +293,6 @@ def read_history(path: Path) -> list[dict[str, Any]]:
     if not isinstance(data, list):
         raise InputError(f"The history file {str(path)!r} must hold a JSON list of turns.")
     return data
-
-
-def load_settings() -> Settings:
-    """Settings from the environment, with a one-line error for a bad PRODAI_ variable."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"Setting {where!r} is invalid: {first['msg']}.") from None
 
 
 def make_embedder(settings: Settings) -> Embedder:
@@ -286,7 +312,7 @@ def open_trail(assistant: Assistant) -> AnswerTrail:
 def open_assistant() -> Assistant:
     from ..assistant import Assistant
 
-    settings = load_settings()
+    settings = Settings.load()
     return Assistant.from_settings(
         settings, embedder=make_embedder(settings), progress=progress_printer()
     )
@@ -308,6 +334,7 @@ def progress_printer(stream: IO[str] | None = None) -> Any:
 
 __all__ = [
     "Draft",
+    "LineTooLongError",
     "chat_command",
     "cmd_ask",
     "cmd_chat",
@@ -315,6 +342,7 @@ __all__ = [
     "cmd_sources",
     "format_answer",
     "read_history",
+    "read_line",
     "read_question",
     "register",
 ]

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import InputError
+from ..fileio import atomic_output
 
 # How far a metric may fall below its committed baseline before CI fails.
 BASELINE_TOLERANCE = 0.02
@@ -160,7 +161,8 @@ def baseline_backend(path: Path) -> str | None:
 def write_baseline(path: Path, metrics: Mapping[str, float], *, backend: str) -> None:
     """Store the current metrics as the regression baseline."""
     payload = {"backend": backend, "metrics": {k: round(v, 4) for k, v in sorted(metrics.items())}}
-    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    with atomic_output(path) as out:
+        out.write(json.dumps(payload, indent=2) + "\n")
 
 
 __all__ = [

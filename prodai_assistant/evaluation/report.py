@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..fileio import atomic_output
 from ..rendering import render
 from .gates import GateResult
 from .named_sets import markdown_table
@@ -19,7 +20,8 @@ def write_reports(report: EvalReport, directory: Path) -> list[Path]:
     texts = (report.model_dump_json(indent=2), render_markdown(report), render_html(report))
     paths = [directory / name for name in FILES]
     for path, text in zip(paths, texts, strict=True):
-        path.write_text(text + "\n", encoding="utf-8")
+        with atomic_output(path) as out:  # the app never reads a half-written report
+            out.write(text + "\n")
     return paths
 
 

@@ -35,7 +35,7 @@ def run_suite(
     ``limit`` runs an evenly spaced subset; the baseline applies only to a full run on the
     backend it was measured on (a regression check against other data would be meaningless).
     """
-    settings = settings or Settings()
+    settings = settings or Settings.load()
     evals_dir = evals_dir or default_evals_dir()
     data = load_eval_data(evals_dir)
     if limit is not None:
@@ -75,7 +75,7 @@ def _library(assistant: Answerer) -> Mapping[str, Chunk]:
     from ..chunking import chunk_documents
     from ..corpus import load_corpus
 
-    return {c.chunk_id: c for c in chunk_documents(load_corpus(Settings().corpus_dir))}
+    return {c.chunk_id: c for c in chunk_documents(load_corpus(Settings.load().corpus_dir))}
 
 
 __all__ = ["BASELINE_FILE", "GATES_FILE", "run_suite"]

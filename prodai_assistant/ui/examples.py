@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import streamlit as st
+
+from ..csvio import csv_bytes
 
 EXAMPLES = {
     "production": (
@@ -39,11 +38,8 @@ def fill(key: str, kind: str) -> None:
 
 def template_csv() -> bytes:
     """A two-row portfolio CSV showing the expected columns."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["name", "description"])
-    writer.writerows(TEMPLATE_ROWS)
-    return buffer.getvalue().encode("utf-8")
+    rows = [{"name": name, "description": text} for name, text in TEMPLATE_ROWS]
+    return csv_bytes(["name", "description"], rows)
 
 
 __all__ = ["EXAMPLES", "TEMPLATE_ROWS", "fill", "template_csv"]

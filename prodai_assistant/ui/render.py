@@ -57,6 +57,14 @@ def escape_markdown(text: str) -> str:
     return escaped.replace("\n", "  \n")
 
 
+def escape_fields(markdown: str, fields: Sequence[str]) -> str:
+    """``markdown`` with every occurrence of each of ``fields`` (text that may quote the user)
+    escaped, and the markup around them kept; longest first, so no field is escaped twice."""
+    for field in sorted({f for f in fields if f}, key=len, reverse=True):
+        markdown = markdown.replace(field, escape_markdown(field))
+    return markdown
+
+
 def stream_pieces(text: str, words: int = 4, delay: float = 0.0) -> Iterator[str]:
     """Yield ``text`` a few words at a time, whitespace kept, for ``st.write_stream``."""
     tokens = re.findall(r"\s*\S+|\s+$", text)
@@ -195,6 +203,7 @@ __all__ = [
     "citation_label",
     "citation_markdown",
     "criteria_rows",
+    "escape_fields",
     "escape_markdown",
     "evidence_marks",
     "highlight_evidence",

@@ -15,10 +15,9 @@ from contextlib import contextmanager
 from typing import Protocol
 
 import streamlit as st
-from pydantic import ValidationError
 
 from ..config import Settings
-from ..errors import ConfigError, ProdAIError
+from ..errors import ProdAIError
 from ..models import AUDIENCES, Answer, Assessment, Audience, Document, IndexStatus
 from .chat import Conversation
 
@@ -93,16 +92,7 @@ def settings() -> Settings:
     override = st.session_state.get(SETTINGS_KEY)
     if isinstance(override, Settings):
         return override
-    try:
-        return Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        env = "PRODAI_" + "__".join(str(part) for part in first["loc"]).upper()
-        raise ConfigError(
-            f"Setting {where!r} is invalid: {first['msg']}. Fix the {env} environment "
-            "variable and restart the app."
-        ) from None
+    return Settings.load()  # ConfigError names the variable; the page shows it
 
 
 class _Slot:

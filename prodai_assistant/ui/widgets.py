@@ -1,4 +1,8 @@
-"""Streamlit pieces shared by the pages: an answer with its citations, a scorecard, feedback."""
+"""Streamlit pieces shared by the pages: an answer with its citations, a scorecard, feedback.
+
+Text that may quote the user (a scorecard's reason, gaps, next steps and stakeholder notes, and
+the user's own messages) reaches ``st.markdown`` only through ``escape_markdown``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import streamlit as st
 
 from ..errors import ProdAIError
 from ..models import AUDIENCE_LABELS, AUDIENCES, Answer, Assessment
+from ..text import canonicalize
 from . import services, trail
 from .chat import ChatEntry
 from .render import (
@@ -18,6 +23,7 @@ from .render import (
     citation_label,
     citation_markdown,
     criteria_rows,
+    escape_fields,
     escape_markdown,
     highlight_evidence,
     status_style,
@@ -55,10 +61,10 @@ def show_answer(answer: Answer, *, stream: bool = False, key: str = "") -> None:
     if answer.refused:
         st.warning(answer.answer, icon=":material/block:")
     elif stream:
-        st.write_stream(stream_pieces(answer.answer, delay=STREAM_DELAY_S))
+        st.write_stream(stream_pieces(_answer_markdown(answer), delay=STREAM_DELAY_S))
     else:
-        st.markdown(answer.answer)
-    if answer.standalone_question.strip() != answer.question.strip():
+        st.markdown(_answer_markdown(answer))
+    if answer.standalone_question.strip() != canonicalize(answer.question).text.strip():
         st.caption(f"Answered as: {escape_markdown(answer.standalone_question)}")
     if answer.audience != "all":
         st.caption(f"Framed for: {AUDIENCE_LABELS[answer.audience]}")
@@ -69,6 +75,15 @@ def show_answer(answer: Answer, *, stream: bool = False, key: str = "") -> None:
             st.markdown(citation_markdown(citation))
     if answer.assessment is not None:
         show_scorecard(answer.assessment, answer.question, key=f"{key}-card", compact=True)
+
+
+def _answer_markdown(answer: Answer) -> str:
+    """The answer's markdown; an assessment's reason, gaps and notes (which may quote the
+    description) escaped inside it."""
+    a = answer.assessment
+    if a is None:
+        return answer.answer
+    return escape_fields(answer.answer, [a.reason, *a.gaps, *a.stakeholder_notes.values()])
 
 
 def verdict_badge(assessment: Assessment) -> None:
@@ -104,7 +119,7 @@ def show_scorecard(
         height="stretch",
     )
     if not compact:  # in the chat the answer above already says why
-        st.markdown(assessment.reason)
+        st.markdown(escape_markdown(assessment.reason))
     criteria_table(assessment)
     with st.expander("Evidence highlighted in the description", expanded=not compact):
         st.caption("Green: evidence for a criterion. Red: red flags or negated claims.")
@@ -143,7 +158,7 @@ def criteria_table(assessment: Assessment) -> None:
 
 def _bullets(heading: str, items: list[str], empty: str) -> None:
     st.markdown(f"**{heading}**")
-    st.markdown("\n".join(f"- {item}" for item in items) or empty)
+    st.markdown("\n".join(f"- {escape_markdown(item)}" for item in items) or empty)
 
 
 def _notes(assessment: Assessment) -> None:
@@ -152,7 +167,7 @@ def _notes(assessment: Assessment) -> None:
     lens = services.audience()
     order: dict[str, int] = {key: i for i, key in enumerate(AUDIENCES)}
     for key in sorted(notes, key=lambda k: (k != lens, order.get(k, len(order)))):
-        st.markdown(f"**{audience_label(key)}:** {notes[key]}")
+        st.markdown(f"**{escape_markdown(audience_label(key))}:** {escape_markdown(notes[key])}")
 
 
 def _downloads(assessment: Assessment, description: str, key: str) -> None:

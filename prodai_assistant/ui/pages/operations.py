@@ -1,17 +1,22 @@
-"""Operations: what the audit trail says about use, speed, refusals, feedback and verdicts."""
+"""Operations: what the audit trail says about use, speed, refusals, feedback and verdicts.
+
+Behind the operator password (PRODAI_ADMIN_PASSWORD); off when it is not set.
+"""
 
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from prodai_assistant.ui import charts, operations, trail
+from prodai_assistant.ui import access, charts, operations, trail
 
 st.title("Operations")
 st.caption(
     "From the audit trail every answer and assessment is written to. The assistant says "
     "Production AI is governed and measured; this page is where it shows its own figures."
 )
+if not access.require_operator():
+    st.stop()
 
 today = dt.datetime.now(dt.UTC).date()
 picked = st.date_input(
