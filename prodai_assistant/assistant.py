@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -45,6 +45,7 @@ from .routing import (
     features,
     pinned_sections,
     route,
+    unknown_names,
 )
 from .text import Canonical, split_sentences, tokenize
 from .validation import (
@@ -197,7 +198,16 @@ class Assistant:
         texts = context_texts(text, history)
         wanted = [t for t in texts if t]
         vectors = dict(zip(wanted, self._embed(wanted), strict=True))
-        return self._get_router().understand(features(vectors, texts))
+        router = self._get_router()
+        understood = router.understand(features(vectors, texts))
+        if understood.followup:
+            # audiences the message itself names replace the conversation's ("and the CTO?")
+            alone = router.understand(features(vectors, (text, "", "")))
+            if alone.audiences and alone.audiences != understood.audiences:
+                understood = replace(
+                    understood, audiences=alone.audiences, audience_p=alone.audience_p
+                )
+        return understood
 
     def _without_injection(
         self, text: str, history: Sequence[Mapping[str, str]], routed: Route
@@ -348,6 +358,8 @@ class Assistant:
             best_dense=self._best_dense(hits, vector),
             min_dense=self.settings.retrieval.min_dense_score,
         )
+        if reason is None and routed.general_single and unknown_names(query, view.vocabulary):
+            reason = "unknown_entity"  # "what does the Zorblax framework say ...": not ours
         if reason is not None:
             return hits, refusal(reason)
         request = AnswerRequest(

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..models import AUDIENCE_LABELS, AUDIENCES, Audience, Intent
-from .evidence import evidence_refusal
+from ..text import split_sentences, tokenize
+from .evidence import evidence_refusal, unknown_names
 from .model import RouterModel, Understanding, context_texts, features
 from .pins import pinned_sections
 
@@ -67,6 +68,67 @@ class Route:
     form: str = "default"
     injection: bool = False  # an instruction inside an answerable question was ignored
     asks_own: bool = False  # asks to judge the user's own project without describing it
+    general_single: bool = False  # one question the model could not place in a topic
+
+
+# Numbered parts are read as numbers, not learned: "third", "3rd" and "3" all name part 3.
+NUMBERS = {
+    **{str(n): n for n in range(10)},
+    **dict(first=1, second=2, third=3, fourth=4, one=1, two=2, three=3, four=4),
+    **{"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "zero": 0},
+}
+_NUMBERED = {"hallmarks": ("hallmark", 1, 4), "bottom_line": ("part", 1, 3)}
+
+
+def numbered_focus(text: str, intent: Intent) -> str | None:
+    """The one numbered part a question names: 'hallmark:3', 'part:2', 'dimension:5' or
+    'level:2'; None when it names none or several."""
+    tokens = tokenize(text)
+    if intent == "rubric":
+        dims = {t[1:] for t in tokens if len(t) == 2 and t[0] == "d" and t[1] in "12345678"}
+        levels = {
+            str(NUMBERS[b])
+            for a, b in zip(tokens, tokens[1:], strict=False)
+            if a == "level" and b in NUMBERS and NUMBERS[b] <= 4
+        }
+        if len(dims) == 1 and not levels:
+            return f"dimension:{dims.pop()}"
+        if len(levels) == 1 and not dims:
+            return f"level:{levels.pop()}"
+        return None
+    if intent not in _NUMBERED:
+        return None
+    kind, low, high = _NUMBERED[intent]
+    named = {NUMBERS[t] for t in tokens if t in NUMBERS and low <= NUMBERS[t] <= high}
+    if intent == "hallmarks" and "four" in tokens and "hallmarks" in tokens:
+        named.discard(4)  # "the four hallmarks" names them all, not the fourth
+    if intent == "bottom_line" and "three" in tokens:
+        named.discard(3)  # "the three-part test"
+    return f"{kind}:{named.pop()}" if len(named) == 1 else None
+
+
+# Titles are read as titles (a definition): the learned heads add the roles people imply.
+TITLES: dict[str, Audience] = {
+    "ceo": "ceo", "ceos": "ceo", "board": "ceo", "cfo": "cfo", "cfos": "cfo",
+    "cto": "cto", "ctos": "cto", "cio": "cto", "lob": "lob",
+}  # fmt: skip
+IMPLIED_BESIDE_NAMED = 0.9  # an implied role joins a named one only when the model is sure
+
+
+def audiences_of(text: str, u: Understanding) -> tuple[Audience, ...]:
+    """Named titles, plus the roles the model hears implied (surer when a title is named)."""
+    named = {TITLES[t] for t in tokenize(text) if t in TITLES}
+    floor = IMPLIED_BESIDE_NAMED if named else 0.5
+    implied = {a for a, p in zip(AUDIENCES[1:], u.audience_p or (), strict=False) if p >= floor}
+    if not u.audience_p:
+        implied = {a for a in AUDIENCES if a in u.audiences}
+    return tuple(a for a in AUDIENCES if a in named | implied)
+
+
+def single_question(text: str) -> bool:
+    """One sentence that asks (a description describes; a question about it asks)."""
+    sentences = split_sentences(text)
+    return len(sentences) == 1 and sentences[0].rstrip().endswith("?")
 
 
 def focus_of(intent: Intent, label: str | None, audiences: Sequence[str]) -> str | None:
@@ -91,15 +153,18 @@ def focus_of(intent: Intent, label: str | None, audiences: Sequence[str]) -> str
 
 
 def standalone(
-    text: str, u: Understanding, intent: Intent, history: Sequence[Mapping[str, str]]
+    text: str,
+    u: Understanding,
+    intent: Intent,
+    history: Sequence[Mapping[str, str]],
+    audiences: Sequence[Audience] = (),
 ) -> str:
     """The question a follow-up stands for: the earlier question, retargeted."""
     _, previous, _ = context_texts(text, history)
     if not u.followup or not previous:
         return text
-    named = [a for a in AUDIENCES if a in u.audiences]
-    if intent == "stakeholder" and len(named) == 1:
-        return f"How should I explain Production AI to the {AUDIENCE_LABELS[named[0]]}?"
+    if intent == "stakeholder" and len(audiences) == 1:
+        return f"How should I explain Production AI to the {AUDIENCE_LABELS[audiences[0]]}?"
     short = len(text.split()) <= 4 or u.form != "default"
     if short and intent in TEMPLATES and u.focus is None:
         return previous if u.form != "default" else TEMPLATES[intent]
@@ -115,33 +180,39 @@ def route(
     u = understood
     injected = u.injection >= INJECTION_P
     intent = INTENTS[u.intent]
-    audiences: tuple[Audience, ...] = tuple(a for a in AUDIENCES if a in u.audiences)
+    audiences = audiences_of(text, u)
+    if len(audiences) == len(AUDIENCES) - 1:
+        audiences = ()  # every stakeholder: the overview with a line for each
+
     if intent == "out_of_scope":
         return Route("out_of_scope", text, reason="injection" if injected else "off_topic")
     if intent == "greeting" and not u.followup:
         return Route("greeting", text, reason="greeting or help request")
-    if u.is_description:
+    if u.is_description and not single_question(text):
         return Route("assessment", text, reason=f"a project description ({u.kind})")
-    asks_own = intent == "assessment"
+    asks_own = intent == "assessment" or u.is_description
     if asks_own:  # "is our bot production?" with nothing to assess: answer the test itself
         intent = "comparison"
-    resolved = standalone(text, u, intent, history)
+    resolved = standalone(text, u, intent, history, audiences)
     return Route(
         intent=intent,
         standalone_question=resolved,
         audience_hint=audiences[0] if audiences else None,
         reason=f"learned: {u.intent} ({u.intent_p:.2f})",
-        focus=focus_of(intent, u.focus, audiences),
+        focus=numbered_focus(resolved, intent) or focus_of(intent, u.focus, audiences),
         rewritten=resolved != text,
         audiences=audiences,
         form=u.form,
         injection=injected,
         asks_own=asks_own,
+        general_single=single_question(text) and (intent == "general" or u.intent_p < 0.6),
     )
 
 
 __all__ = [
     "INTENTS",
+    "TITLES",
+    "audiences_of",
     "Route",
     "RouterModel",
     "Understanding",
@@ -149,7 +220,10 @@ __all__ = [
     "evidence_refusal",
     "features",
     "focus_of",
+    "numbered_focus",
     "pinned_sections",
     "route",
+    "single_question",
     "standalone",
+    "unknown_names",
 ]

@@ -22,4 +22,25 @@ def evidence_refusal(
     return None
 
 
-__all__ = ["evidence_refusal"]
+_EDGES = "\"'“”‘’()[]{},;:!?."
+
+
+def unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """Names and numbers in the question that the knowledge base never mentions: a capitalised
+    word inside a sentence, or anything with a digit, that is not a corpus word."""
+    found: list[str] = []
+    words = question.split()
+    for i, raw in enumerate(words):
+        word = raw.strip(_EDGES)
+        if not word:
+            continue
+        base = word.lower().removesuffix("'s").removesuffix("’s")
+        starts = i == 0 or words[i - 1].rstrip(_EDGES[:-6]).endswith((".", "!", "?", ":"))
+        is_number = any(ch.isdigit() for ch in base)
+        is_name = not starts and word[0].isupper() and not word.isupper()
+        if (is_number or is_name) and base not in vocabulary:
+            found.append(word)
+    return found
+
+
+__all__ = ["evidence_refusal", "unknown_names"]

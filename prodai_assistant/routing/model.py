@@ -37,6 +37,7 @@ class Understanding:
     followup: bool
     injection: float
     focus: str | None
+    audience_p: tuple[float, ...] = ()  # P(yes) per AUDIENCE_KEYS, for the combination rule
 
     @property
     def is_description(self) -> bool:
@@ -89,6 +90,7 @@ class RouterModel:
             kind=best("kind")[0],
             form=form if form_p >= FORM_P else "default",
             audiences=tuple(a for a in AUDIENCE_KEYS if yes(f"audience.{a}") >= 0.5),
+            audience_p=tuple(yes(f"audience.{a}") for a in AUDIENCE_KEYS),
             followup=bool(x[-1]) and yes("followup") >= 0.5,
             injection=yes("injection"),
             focus=focus if focus != "none" and focus_p >= FOCUS_P else None,
