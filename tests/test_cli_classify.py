@@ -40,13 +40,21 @@ CHUNKS = {
         text="A deployed system is live. It serves real work.",
     )
 }
-CLASSIFIER = Classifier(CHUNKS, settings=ClassifierSettings(max_chars=1_000))
+_SHARED: list[Classifier] = []
 
 
 @pytest.fixture(autouse=True)
-def _small_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No index or model: the command gets a lexicon-only classifier over a tiny chunk map."""
-    monkeypatch.setattr(classify_cli, "_classifier_from_settings", lambda: CLASSIFIER.classify)
+def _small_classifier(monkeypatch: pytest.MonkeyPatch, minilm: Any) -> None:
+    """No index: the command gets the real classifier over a tiny chunk map."""
+    if not _SHARED:
+        _SHARED.append(
+            Classifier(CHUNKS, embedder=minilm, settings=ClassifierSettings(max_chars=1_000))
+        )
+    monkeypatch.setattr(classify_cli, "_classifier_from_settings", lambda: _SHARED[0].classify)
+
+
+def classify(text: str) -> Assessment:
+    return _SHARED[0].classify(text)
 
 
 def _write(tmp_path: Path, name: str, data: str | bytes) -> Path:
@@ -76,7 +84,7 @@ def test_stdin_and_json_print_exactly_the_assessment(
     monkeypatch.setattr(sys, "stdin", stdin)
     assert main(["classify", "-", "--json"]) == 0
     printed = Assessment.model_validate(json.loads(capsys.readouterr().out))
-    assert printed == CLASSIFIER.classify(PILOT)
+    assert printed == classify(PILOT)
     assert printed.verdict == "demo" and printed.gaps
 
 
@@ -208,7 +216,7 @@ def test_a_classification_is_recorded_and_json_is_unchanged(
     assert main(["classify", str(_write(tmp_path, "p.txt", PILOT)), "--json"]) == 0
     out, err = capsys.readouterr()
     printed = Assessment.model_validate(json.loads(out))
-    assert printed == CLASSIFIER.classify(PILOT) and "warning" not in err
+    assert printed == classify(PILOT) and "warning" not in err
     (record,) = stored(data_dir)
     assert (record.kind, record.question, record.verdict) == ("classify", PILOT, "demo")
     assert record.assessment == printed and record.session_id == classify_cli.SESSION_ID
@@ -260,7 +268,7 @@ def test_a_store_that_cannot_open_costs_one_warning_not_the_result(
     reason = breakage(tmp_path, monkeypatch)
     assert main(["classify", str(_write(tmp_path, "p.txt", PILOT)), "--json"]) == 0
     out, err = capsys.readouterr()
-    assert Assessment.model_validate(json.loads(out)) == CLASSIFIER.classify(PILOT)
+    assert Assessment.model_validate(json.loads(out)) == classify(PILOT)
     assert err.startswith("warning: the audit trail failed (") and err.count("\n") == 1
     assert reason in err
 

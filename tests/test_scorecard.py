@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,8 +37,8 @@ HOSTILE = "<script>alert('x')</script> We've a demo | in a sandbox & nothing els
 
 
 @pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return Classifier(CHUNKS)
+def classifier(minilm: Any) -> Classifier:
+    return Classifier(CHUNKS, embedder=minilm)
 
 
 @pytest.fixture(scope="module")

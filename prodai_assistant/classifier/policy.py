@@ -95,8 +95,10 @@ def decide(reading: Reading) -> Decision:
     probs = {v: probs.get(v, 0.0) for v in VERDICTS}
     confidence = probs[verdict]
     if verdict == "production" and probs["production"] < OVERRULE_BELOW:
+        # live use comes first: a clause that most likely says "not live" (a pilot, a PoC,
+        # switched off) is enough; for the other needs the denial must be plain
         deny = [
-            float(_said(reading, k, "negated").max(initial=0.0))
+            float(_said(reading, k, "negated").max(initial=0.0)) + (DENY if k == "deployed" else 0)
             for k in FATAL
             if findings[k].status == "contradicted"
         ]
