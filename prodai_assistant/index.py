@@ -6,7 +6,8 @@ Each generation under ``settings.index_dir`` holds an embedded Chroma store (cos
 are exact cosine searches over that matrix, so opening and searching an index never imports
 chromadb (1.6 s of a cold start). A build writes a new generation aside, reusing the vectors of
 unchanged chunks, then swaps CURRENT and deletes the rest, so an interrupted build never
-replaces the index in use.
+replaces the index in use. A generation is damaged when its files fail their checks or its
+Chroma store fails its SQLite header check; a folder that cannot be written is not damage.
 """
 
 from __future__ import annotations
@@ -34,11 +35,17 @@ from .index_store import (
     Target,
     manifest_matches,
     new_manifest,
+    sqlite_file_intact,
     vectors_digest,
 )
 from .models import Chunk, Document, IndexStatus
 
 COLLECTION = "chunks"
+STORE_FILE = "chroma.sqlite3"  # Chroma's database inside generations/<id>/chroma/
+READ_ONLY_NOTICE = (
+    "The index folder {path!r} is read-only, so the index in it is served as built: a changed "
+    "corpus cannot be indexed until that folder is writable or PRODAI_DATA_DIR names another."
+)
 
 
 class _Lease:
@@ -107,6 +114,7 @@ class VectorIndex:
         self.layout = IndexLayout(self.root)
         self._live: _Live | None = None
         self._status: IndexStatus | None = None
+        self.notices: list[str] = []  # what opening the index skipped, each said once
         self._lock = threading.RLock()  # guards _live and every Chroma call on it
         self._build_lock = threading.Lock()
         self._next_follow = 0.0
@@ -222,10 +230,20 @@ class VectorIndex:
     def _serve_unchanged(self, current: _Live | None, target: Target, rebuilt: bool) -> IndexStatus:
         assert current is not None  # _matches(None, ...) is False
         self._adopt(replace(current, chunks=target.chunks, documents=target.documents))
-        with self.layout.lock(wait=False) as locked:
-            if locked:  # leftovers of a killed build; skipped while another build runs
-                self.layout.remove_generations(keep=current.generation)
+        self._tidy(keep=current.generation)
         return self._record(target, current.manifest, 0, 0, rebuilt=rebuilt)
+
+    def _tidy(self, keep: str) -> None:
+        """Remove a killed build's leftovers; skipped while another build runs or, said once,
+        when the folder is read-only (the intact index is served all the same)."""
+        if not self.layout.writable():
+            notice = READ_ONLY_NOTICE.format(path=str(self.root))
+            if notice not in self.notices:
+                self.notices.append(notice)
+            return
+        with self.layout.lock(wait=False) as locked:
+            if locked:
+                self.layout.remove_generations(keep=keep)
 
     def _matches(self, live: _Live | None, target: Target) -> bool:
         return live is not None and manifest_matches(
@@ -273,8 +291,8 @@ class VectorIndex:
     def _open_generation(self, name: str) -> _Live | None:
         """Open and verify one generation's files (vectors checked by hash); None if damaged."""
         files = self.layout.read_generation(name)
-        store = self.layout.generation_dir(name) / "chroma"
-        if files is None or not (store / "chroma.sqlite3").is_file():
+        store = self.layout.generation_dir(name) / "chroma" / STORE_FILE
+        if files is None or not sqlite_file_intact(store):  # the store of record, not opened
             return None
         return _live(name, files)
 
@@ -398,4 +416,11 @@ def _add(
         )
 
 
-__all__ = ["COLLECTION", "SCHEMA_VERSION", "Progress", "VectorIndex", "embedding_text"]
+__all__ = [
+    "COLLECTION",
+    "READ_ONLY_NOTICE",
+    "SCHEMA_VERSION",
+    "Progress",
+    "VectorIndex",
+    "embedding_text",
+]

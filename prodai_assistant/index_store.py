@@ -9,7 +9,8 @@ Layout under the index folder::
                                  queries are served from it, so answering never opens Chroma
     generations/<id>/manifest.json, chunks.json, documents.json
 
-``manifest.json`` is written last: a generation without it is incomplete.
+``manifest.json`` is written last: a generation without it is incomplete. Serving reads only the
+JSON files and vectors.npy; the Chroma store is checked by its SQLite header alone.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ except ImportError:  # pragma: no cover
 
 SCHEMA_VERSION = 2  # 2: vectors.npy beside the Chroma store
 _GENERATION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,10 @@ class IndexLayout:
     def has_complete_generation(self) -> bool:
         return any(self.root.glob("generations/*/manifest.json"))
 
+    def writable(self) -> bool:
+        """Whether this process may change the index folder (not a read-only folder or mount)."""
+        return all(os.access(p, os.W_OK) for p in (self.root, self.root / "generations"))
+
     def create_generation(self) -> tuple[str, Path]:
         """A new, empty generation folder with a fresh time-ordered name."""
         name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
@@ -167,7 +173,7 @@ class IndexLayout:
                 return None
             if vectors_digest(vectors) != manifest.get("vectors_sha256"):
                 return None
-        except (OSError, ValueError, TypeError, AttributeError):  # pydantic errors are ValueErrors
+        except (OSError, EOFError, ValueError, TypeError, AttributeError):  # pydantic: ValueError
             return None
         return GenerationFiles(manifest, chunks, documents, vectors)
 
@@ -221,6 +227,28 @@ class IndexLayout:
         )
 
 
+def sqlite_file_intact(path: Path) -> bool:
+    """Whether ``path`` holds a whole SQLite database, judged by its header and size alone.
+
+    Reads 100 bytes and never opens the database: a scrambled file fails the magic string and
+    page size, a truncated one holds fewer pages than its header counts.
+    """
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return False
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1) or size % page_size:
+        return False
+    counted = header[24:28] == header[92:96]  # the header's page count is current
+    return not counted or size >= int.from_bytes(header[28:32], "big") * page_size
+
+
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -258,6 +286,7 @@ __all__ = [
     "manifest_matches",
     "new_manifest",
     "read_json",
+    "sqlite_file_intact",
     "vectors_digest",
     "write_json",
 ]

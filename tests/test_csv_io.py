@@ -19,14 +19,17 @@ from prodai_assistant.cli import classify as classify_cli
 from prodai_assistant.cli import main
 from prodai_assistant.config import ClassifierSettings
 from prodai_assistant.errors import InputError
-from prodai_assistant.testing import FakeAssistant
+from prodai_assistant.testing import FakeAssistant, FakeEmbedder
 from prodai_assistant.ui import examples, portfolio
 
 LIVE = (
     "Our invoice-reading model has coded all supplier invoices in Coupa since 2022, about "
     "8,000 a month; the AP systems team owns it and monitors it with alerts."
 )
-CLASSIFIER = Classifier({}, settings=ClassifierSettings(max_chars=1_000))
+# File handling does not depend on the verdict: hashed vectors of MiniLM's size keep it fast.
+CLASSIFIER = Classifier(
+    {}, embedder=FakeEmbedder(dim=384), settings=ClassifierSettings(max_chars=1_000)
+)
 FORMULAS = [
     '=HYPERLINK("http://evil.example")',
     "+1+1",

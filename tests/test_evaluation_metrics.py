@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from prodai_assistant.evaluation import metrics as m
@@ -95,14 +97,19 @@ def test_macro_f1_skips_labels_absent_from_gold_and_predictions() -> None:
 
 
 def test_there_is_one_macro_f1() -> None:
-    from prodai_assistant.classifier import dataset
     from prodai_assistant.evaluation import judgment
 
     assert m.macro_f1 is judgment.macro_f1
-    assert dataset.macro_f1 is judgment.verdict_f1
-    # the training scorer agrees with the eval suite, absent class included
+    # the per-verdict scorer agrees with the eval suite, absent class included
     gold, pred = ["demo", "production"], ["demo", "demo"]
-    assert dataset.macro_f1(gold, pred)[0] == judgment.macro_f1(gold, pred, LABELS)
+    assert judgment.verdict_f1(gold, pred)[0] == judgment.macro_f1(gold, pred, LABELS)
+    package = Path(judgment.__file__).parent.parent
+    defining = [
+        p.relative_to(package).as_posix()
+        for p in sorted(package.rglob("*.py"))
+        if "def macro_f1" in p.read_text(encoding="utf-8")
+    ]
+    assert defining == ["evaluation/judgment.py"]
 
 
 @pytest.mark.parametrize(

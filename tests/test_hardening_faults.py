@@ -21,6 +21,7 @@ from prodai_assistant.assistant import REBUILT_NOTICE
 from prodai_assistant.cli import core, main
 from prodai_assistant.config import Settings
 from prodai_assistant.errors import IndexError_, ModelUnavailableError
+from prodai_assistant.index import READ_ONLY_NOTICE
 from prodai_assistant.models import Answer
 from prodai_assistant.testing import FakeEmbedder
 
@@ -85,6 +86,9 @@ def _truncate(path: Path) -> None:
     os.truncate(path, path.stat().st_size // 2)
 
 
+# Serving reads the files below and vectors.npy; the Chroma store (the record a build writes)
+# is never opened to serve, but a damaged one still marks its generation damaged: its SQLite
+# header and size are checked without importing chromadb.
 def truncated_store(s: Settings) -> None:
     _truncate(generation(s) / "chroma" / "chroma.sqlite3")
 
@@ -102,6 +106,18 @@ def half_the_files_deleted(s: Settings) -> None:
 
 def half_written_chunks(s: Settings) -> None:
     _truncate(generation(s) / "chunks.json")
+
+
+def truncated_vectors(s: Settings) -> None:
+    _truncate(generation(s) / "vectors.npy")
+
+
+def altered_vectors(s: Settings) -> None:
+    """Same size, header intact, the last vector changed: only the manifest's sha256 sees it."""
+    path = generation(s) / "vectors.npy"
+    data = bytearray(path.read_bytes())
+    data[-64:] = os.urandom(64)
+    path.write_bytes(bytes(data))
 
 
 def empty_manifest(s: Settings) -> None:
@@ -130,6 +146,8 @@ def manifest_from_another_corpus(s: Settings) -> None:
         scrambled_store,
         half_the_files_deleted,
         half_written_chunks,
+        truncated_vectors,
+        altered_vectors,
         empty_manifest,
         empty_current,
         generations_deleted,
@@ -239,15 +257,36 @@ def test_read_only_data_dir_names_the_path_and_the_setting(settings: Settings) -
     assert repr(str(settings.index_dir)) in message and "PRODAI_DATA_DIR" in message
 
 
-def test_read_only_data_dir_with_an_index_in_it_is_reported(
+def test_read_only_data_dir_with_an_index_in_it_serves_it_and_says_so_once(
     settings: Settings, reference: Answer
 ) -> None:
-    with read_only(settings.data_dir), pytest.raises(IndexError_, match="PRODAI_DATA_DIR") as err:
-        Assistant.from_settings(settings, embedder=FakeEmbedder())
-    assert str(settings.index_dir) in str(err.value)
-    with opened(settings) as assistant:  # writable again: nothing was lost
-        assert not assistant.status().rebuilt
+    leftover = settings.index_dir / "generations" / "20000101T000000-0badbeef"
+    leftover.mkdir()  # what a killed build leaves behind: tidied only when writable
+    notice = READ_ONLY_NOTICE.format(path=str(settings.index_dir))
+    with read_only(settings.data_dir), opened(settings) as assistant:
+        status = assistant.status()
+        assert not status.rebuilt and status.embedded == 0  # unwritable is not damaged
+        assert assistant.index.notices == [notice] and "PRODAI_DATA_DIR" in notice
+        answer = assistant.ask(QUESTION)
+        assert answer.model_dump(include=SAME) == reference.model_dump(include=SAME)
+        assistant.index.build()
+        assert assistant.index.notices == [notice]  # said once
+        assert leftover.is_dir()
+    with opened(settings) as assistant:  # writable again: nothing was lost, nothing to say
+        assert not assistant.status().rebuilt and assistant.index.notices == []
         assert assistant.ask(QUESTION).answer == reference.answer
+    assert generations(settings) == [generation(settings).name]
+
+
+def test_cli_read_only_data_dir_with_an_index_answers_with_one_note(
+    cli_env: Settings, reference: Answer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with read_only(cli_env.data_dir):
+        code = main(["ask", QUESTION])
+    out, err = capsys.readouterr()
+    assert code == 0 and reference.answer in out and "Traceback" not in err
+    notes = [line for line in err.splitlines() if line.startswith("note: ")]
+    assert notes == [f"note: {READ_ONLY_NOTICE.format(path=str(cli_env.index_dir))}"]
 
 
 @pytest.mark.parametrize("where", ["data_dir", "index_dir", "parent"])

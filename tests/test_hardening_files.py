@@ -32,15 +32,20 @@ LIVE = (
     "it with alerts. Cost per invoice fell from EUR 4.10 to EUR 1.60, tracked in the finance "
     "KPIs every month."
 )
-CLASSIFIER = Classifier({}, settings=ClassifierSettings(max_chars=1_000))
-# A child `prodai` process with the lexicon-only classifier and no audit trail: nothing but the
-# command itself writes a file, so a file size limit hits exactly the output.
+# File handling does not depend on the verdict: hashed vectors of MiniLM's size keep it fast.
+CLASSIFIER = Classifier(
+    {}, embedder=FakeEmbedder(dim=384), settings=ClassifierSettings(max_chars=1_000)
+)
+# A child `prodai` process with the same hashed-vector classifier and no audit trail: nothing
+# but the command itself writes a file, so a file size limit hits exactly the output.
 CHILD = textwrap.dedent(
     """
     import sys
     from prodai_assistant.classifier import Classifier
     from prodai_assistant.cli import classify, main
-    classify._classifier_from_settings = lambda: Classifier({}).classify
+    from prodai_assistant.testing import FakeEmbedder
+    classifier = Classifier({}, embedder=FakeEmbedder(dim=384))
+    classify._classifier_from_settings = lambda: classifier.classify
     sys.exit(main(sys.argv[1:]))
     """
 )

@@ -61,6 +61,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     index = VectorIndex(settings, make_embedder(settings))
     status = index.build(rebuild=args.rebuild, progress=progress_printer())
     seconds = time.perf_counter() - started
+    print_notes(index.notices)
     print(
         f"Indexed {status.documents} documents, {status.chunks} chunks "
         f"(embedded {status.embedded}, removed {status.removed}) in {seconds:.1f} s "
@@ -267,7 +268,11 @@ def format_answer(answer: Answer) -> str:
 
 
 def print_notices(answer: Answer) -> None:
-    for notice in answer.notices:
+    print_notes(answer.notices)
+
+
+def print_notes(notices: list[str]) -> None:
+    for notice in notices:
         print(f"note: {notice}", file=sys.stderr)
 
 
@@ -313,9 +318,11 @@ def open_assistant() -> Assistant:
     from ..assistant import Assistant
 
     settings = Settings.load()
-    return Assistant.from_settings(
+    assistant = Assistant.from_settings(
         settings, embedder=make_embedder(settings), progress=progress_printer()
     )
+    print_notes(assistant.index.notices)  # once per run, not after every answer
+    return assistant
 
 
 def progress_printer(stream: IO[str] | None = None) -> Any:

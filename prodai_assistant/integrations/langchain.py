@@ -80,7 +80,7 @@ class AssistantRetriever(BaseRetriever):
         from ..validation import validate_audience, validate_question
 
         assistant = self.assistant
-        text = validate_question(query, assistant.settings.max_question_chars)
+        text = validate_question(query, assistant.settings.max_question_chars).text
         lens = validate_audience(audience if audience is not None else self.audience)
         hits = assistant.retriever.search(text, k=k or self.k, audience=lens)
         return [to_document(hit) for hit in hits]
