@@ -104,6 +104,7 @@ class Assistant:
         self._view_lock = threading.Lock()
         self._notices = [REBUILT_NOTICE] if index.status().rebuilt else []
         self._notices += list(getattr(embedder, "notices", []))  # e.g. a re-exported model
+        self._notices += list(getattr(index, "notices", []))  # e.g. a read-only data dir
         self._classifier = classifier
         self._classifier_lock = threading.Lock()
         self._router: RouterModel | None = None
@@ -212,10 +213,12 @@ class Assistant:
     def _without_injection(
         self, text: str, history: Sequence[Mapping[str, str]], routed: Route
     ) -> Route:
-        """Answer the legitimate part: drop the sentences that carry the instruction."""
+        """Answer the legitimate part: drop the sentences that carry the instruction; refuse
+        when nothing else is left."""
+        refuse = Route("out_of_scope", text, reason="injection")
         sentences = split_sentences(text)
         if len(sentences) < 2:
-            return routed
+            return refuse  # the one sentence is the instruction
         router = self._get_router()
         vectors = self._embed(sentences)
         kept = []
@@ -223,12 +226,14 @@ class Assistant:
             x = features({sentence: vector}, (sentence, "", ""))
             if router.injection_p(x) < 0.5:
                 kept.append(sentence)
-        if not kept or len(kept) == len(sentences):
+        if not kept:
+            return refuse
+        if len(kept) == len(sentences):
             return routed
         question = " ".join(kept)
         cleaned = route(question, history, self._understand(question, history))
         if cleaned.intent in ("out_of_scope", "greeting", "assessment"):
-            return routed
+            return refuse
         return Route(**{**cleaned.__dict__, "injection": True})
 
     def classify(self, description: str) -> Assessment:

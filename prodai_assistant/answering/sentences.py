@@ -169,14 +169,16 @@ def render(
     and one_sentence: the first points only (see ``shape``).
     """
     points = shape(points, form)
-    citations: list[Citation] = []
     markers: dict[str, int] = {}
+    spans: dict[str, tuple[Chunk, int, int]] = {}  # chunk id -> the cited stretch of its text
 
     def cite(point: Point, labelled: bool = True) -> str:
         key = point.chunk.chunk_id
         if key not in markers:
             markers[key] = len(markers) + 1
-            citations.append(_citation(point, markers[key]))
+        start, end = point.units[0].start, point.units[-1].end
+        _, lo, hi = spans.get(key, (point.chunk, start, end))
+        spans[key] = (point.chunk, min(lo, start), max(hi, end))
         text = " ".join(" ".join(u.text.split()) for u in point.units)
         said = tokenize(point.label)[:3] == tokenize(text)[:3]
         label = f"**{point.label}** " if labelled and point.label and not said else ""
@@ -196,11 +198,13 @@ def render(
         blocks = [" ".join(blocks)]
     if lens is not None and form not in ("shorter", "one_sentence"):
         blocks.append(cite(lens))
+    # one citation per passage, quoting the stretch of it that holds every cited sentence
+    citations = [
+        Citation.of(chunk, markers[key], chunk.text[lo:hi])
+        for key, (chunk, lo, hi) in spans.items()
+    ]
+    citations.sort(key=lambda c: c.marker)
     return "\n\n".join(blocks), citations
-
-
-def _citation(point: Point, marker: int) -> Citation:
-    return Citation.of(point.chunk, marker, point.quote)
 
 
 __all__ = [

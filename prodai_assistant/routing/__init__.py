@@ -184,7 +184,7 @@ def route(
     if len(audiences) == len(AUDIENCES) - 1:
         audiences = ()  # every stakeholder: the overview with a line for each
 
-    if intent == "out_of_scope":
+    if intent == "out_of_scope" or (injected and intent == "greeting"):
         return Route("out_of_scope", text, reason="injection" if injected else "off_topic")
     if intent == "greeting" and not u.followup:
         return Route("greeting", text, reason="greeting or help request")
