@@ -545,3 +545,29 @@ def test_following_is_rate_limited(
         other.build()
         assert index.dense_search(embedder.embed_query("uptime"), 1)
         assert index.generation == old
+
+
+class FakePanic(BaseException):
+    """Stands in for pyo3_runtime.PanicException: chromadb's Rust core raises a BaseException."""
+
+
+def test_a_chroma_panic_while_writing_is_one_index_error_and_the_old_index_serves(
+    index: VectorIndex, settings: Settings, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, defect 3: a panic inside chromadb used to escape `except Exception`."""
+    import prodai_assistant.index as index_module
+
+    old = index.generation
+    edit(settings, "tech-view.md", "grows interest", "compounds quietly")
+
+    def panic(*_: object, **__: object) -> None:
+        raise FakePanic("called `Result::unwrap()` on an `Err` value")
+
+    monkeypatch.setattr(index_module, "_add", panic)
+    with pytest.raises(IndexError_, match="Cannot write the index"):
+        index.build()
+    assert index.generation == old and current(settings) == old
+    assert index.dense_search(embedder.embed_query("technical debt"), 1)
+    assert generations(settings) == [old]  # the half-written generation is gone
+    monkeypatch.undo()
+    assert index.build().embedded >= 1 and index.generation != old  # and the next build works
