@@ -22,9 +22,10 @@ from prodai_assistant.ui import render
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 # Read literally, this project is live; its three "not"s make it a demo.
 NEGATED = (
-    "Our invoice-matching model is {n} deployed in production, {n} used by the accounts-payable "
-    "clerks in SAP and {n} monitored by the ML platform team. The finance director owns it and "
-    "the savings of 9,000 staff hours a year show up in the shared-services budget every quarter."
+    "Our invoice-matching model has {n} been deployed to production. The accounts-payable clerks "
+    "have {n} used it in SAP, and the ML platform team has {n} monitored it. The finance director "
+    "owns it and the savings of 9,000 staff hours a year show up in the shared-services budget "
+    "every quarter."
 )
 NOTS = {
     "zero-width-space": "n\u200bot",
