@@ -74,7 +74,7 @@ class Route:
 # Numbered parts are read as numbers, not learned: "third", "3rd" and "3" all name part 3.
 NUMBERS = {
     **{str(n): n for n in range(10)},
-    **dict(first=1, second=2, third=3, fourth=4, one=1, two=2, three=3, four=4),
+    **dict(first=1, second=2, third=3, fourth=4, two=2, three=3, four=4),  # "one": "third one"
     **{"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "zero": 0},
 }
 _NUMBERED = {"hallmarks": ("hallmark", 1, 4), "bottom_line": ("part", 1, 3)}
@@ -152,12 +152,35 @@ def focus_of(intent: Intent, label: str | None, audiences: Sequence[str]) -> str
     return None
 
 
+ORDINAL_NAMES = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+
+
+def focus_question(focus: str) -> str | None:
+    """The standalone question a focus stands for ('hallmark:3' -> the third hallmark)."""
+    kind, _, value = focus.partition(":")
+    number = int(value) if value.isdigit() else 0
+    if kind == "hallmark" and number in ORDINAL_NAMES:
+        return f"What is the {ORDINAL_NAMES[number]} hallmark of Production AI?"
+    if kind == "part" and number in ORDINAL_NAMES:
+        return f"What is the {ORDINAL_NAMES[number]} part of the bottom-line test?"
+    if kind == "variant":
+        return f"What is the {value} version of the definition of Production AI?"
+    if kind == "dimension":
+        return f"What does dimension D{value} of the assessment rubric check?"
+    if kind == "level":
+        return f"What is maturity level {value}?"
+    if kind == "term":
+        return f"What does {value.replace('-', ' ')} mean?"
+    return None
+
+
 def standalone(
     text: str,
     u: Understanding,
     intent: Intent,
     history: Sequence[Mapping[str, str]],
     audiences: Sequence[Audience] = (),
+    focus: str | None = None,
 ) -> str:
     """The question a follow-up stands for: the earlier question, retargeted."""
     _, previous, _ = context_texts(text, history)
@@ -165,9 +188,11 @@ def standalone(
         return text
     if intent == "stakeholder" and len(audiences) == 1:
         return f"How should I explain Production AI to the {AUDIENCE_LABELS[audiences[0]]}?"
-    short = len(text.split()) <= 4 or u.form != "default"
-    if short and intent in TEMPLATES and u.focus is None:
-        return previous if u.form != "default" else TEMPLATES[intent]
+    short = len(text.split()) <= 6
+    if short and focus and (asked := focus_question(focus)):
+        return asked  # "and the third one?" after the hallmarks
+    if short and intent in TEMPLATES and intent != "definition":
+        return TEMPLATES[intent]  # "a punchier version of that?" after the definition
     return previous if short else f"{previous} {text}"
 
 
@@ -190,16 +215,20 @@ def route(
         return Route("greeting", text, reason="greeting or help request")
     if u.is_description and not single_question(text):
         return Route("assessment", text, reason=f"a project description ({u.kind})")
+    if intent in ("definition", "general") and len(audiences) == 1:
+        intent = "stakeholder"  # "what does it mean for the CTO?" asks for that stakeholder's view
     asks_own = intent == "assessment" or u.is_description
     if asks_own:  # "is our bot production?" with nothing to assess: answer the test itself
         intent = "comparison"
-    resolved = standalone(text, u, intent, history, audiences)
+    focus = numbered_focus(text, intent) or focus_of(intent, u.focus, audiences)
+    resolved = standalone(text, u, intent, history, audiences, focus)
+    focus = focus or numbered_focus(resolved, intent)
     return Route(
         intent=intent,
         standalone_question=resolved,
         audience_hint=audiences[0] if audiences else None,
         reason=f"learned: {u.intent} ({u.intent_p:.2f})",
-        focus=numbered_focus(resolved, intent) or focus_of(intent, u.focus, audiences),
+        focus=focus,
         rewritten=resolved != text,
         audiences=audiences,
         form=u.form,
@@ -220,6 +249,7 @@ __all__ = [
     "evidence_refusal",
     "features",
     "focus_of",
+    "focus_question",
     "numbered_focus",
     "pinned_sections",
     "route",
