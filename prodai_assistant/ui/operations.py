@@ -38,7 +38,11 @@ def headline(stats: OpsStats) -> list[tuple[str, str, str | None]]:
     """Label, formatted value and a short note for each headline metric."""
     ratings = stats.feedback_positive + stats.feedback_negative
     return [
-        ("Records", f"{stats.total:,}", f"{stats.asks:,} asks, {stats.classifications:,} assessed"),
+        (
+            "Records",
+            f"{stats.total:,}",
+            f"{stats.asks:,} questions, {stats.classifications:,} assessments",
+        ),
         ("Latency p50", _ms(stats.latency_p50_ms), None),
         ("Latency p95", _ms(stats.latency_p95_ms), None),
         ("Refusal rate", _percent(stats.refusal_rate), f"{stats.refused:,} refused"),
@@ -47,12 +51,16 @@ def headline(stats: OpsStats) -> list[tuple[str, str, str | None]]:
     ]
 
 
+VERDICTS = ("production", "demo", "not_assessable")
+
+
 def verdict_mix(stats: OpsStats) -> pd.DataFrame:
-    """Assessments per verdict, labelled for the chart."""
+    """Assessments per verdict, every verdict listed (zero too), labelled for the chart."""
+    known = [v for v in VERDICTS] + [v for v in stats.verdict_mix if v not in VERDICTS]
     return pd.DataFrame(
         {
-            "verdict": [VERDICT_LABELS.get(v, v) for v in stats.verdict_mix],
-            "projects": list(stats.verdict_mix.values()),
+            "verdict": [VERDICT_LABELS.get(v, v) for v in known],
+            "projects": [int(stats.verdict_mix.get(v, 0)) for v in known],
         }
     )
 

@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import InputError, ProdAIError
 from ..models import Assessment
 from ..text import looks_binary
+from .render import VERDICT_LABELS
 
 MAX_ROWS = 10_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -34,6 +35,8 @@ RESULT_COLUMNS = (
     "top_gap",
     "error",
 )
+VERDICTS = ("production", "demo", "not_assessable")
+LEVEL_NAMES = ("concept or demo", "pilot", "deployed", "operated", "optimised")
 # Spreadsheet apps run a cell starting with these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -217,6 +220,33 @@ def value_counts(results: pd.DataFrame, column: str) -> pd.DataFrame:
     return pd.DataFrame({column: counts.index.astype(str), "projects": counts.to_numpy()})
 
 
+def verdict_counts(results: pd.DataFrame) -> pd.DataFrame:
+    """Projects per verdict, every verdict listed, summing to all rows: a row that could not
+    be read or assessed counts under "Can't assess this"."""
+    ok = _assessed(results)
+    counts = {v: int(((results["verdict"] == v) & ok).sum()) for v in VERDICTS}
+    counts["not_assessable"] += int((~ok).sum())
+    return pd.DataFrame(
+        {"verdict": [VERDICT_LABELS[v] for v in VERDICTS], "projects": list(counts.values())}
+    )
+
+
+def maturity_counts(results: pd.DataFrame) -> pd.DataFrame:
+    """Projects per maturity level 0-4 (every level listed), among those that were assessed."""
+    placed = results[_assessed(results) & (results["verdict"] != "not_assessable")]
+    levels = pd.to_numeric(placed["maturity_level"], errors="coerce")
+    return pd.DataFrame(
+        {
+            "maturity": [f"Level {n} · {name}" for n, name in enumerate(LEVEL_NAMES)],
+            "projects": [int((levels == n).sum()) for n in range(len(LEVEL_NAMES))],
+        }
+    )
+
+
+def _assessed(results: pd.DataFrame) -> pd.Series:
+    return results["error"].fillna("") == ""
+
+
 def neutralise_formula(value: object) -> object:
     """Prefix text a spreadsheet would run as a formula with a quote; other values unchanged."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
@@ -231,6 +261,8 @@ def results_csv(results: pd.DataFrame) -> bytes:
 
 
 __all__ = [
+    "LEVEL_NAMES",
+    "VERDICTS",
     "DESCRIPTION_HINTS",
     "MAX_BYTES",
     "MAX_ROWS",
@@ -245,4 +277,6 @@ __all__ = [
     "require_columns",
     "results_csv",
     "value_counts",
+    "verdict_counts",
+    "maturity_counts",
 ]
