@@ -711,9 +711,11 @@ def test_volume_days_are_filled_between_the_first_and_last_record() -> None:
     days = pd.DataFrame(
         {"day": ["2024-05-01", "2024-05-04"], "asks": [2, 1], "classifications": [0, 3]}
     )
-    filled = charts.fill_days(days)
+    filled = charts.fill_days(days, at_least=1)
     assert filled["day"].tolist() == ["2024-05-01", "2024-05-02", "2024-05-03", "2024-05-04"]
     assert filled["asks"].tolist() == [2, 0, 0, 1] and filled["classifications"].sum() == 3
+    week = charts.fill_days(days)  # a week at least, so one busy day is not one wide bar
+    assert week["day"].tolist()[0] == "2024-04-28" and len(week) == 7
 
 
 # --- eval report -----------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""Charts and summary blocks (Altair through Streamlit) for the portfolio and operations pages."""
+"""Charts and summary blocks (Altair through Streamlit) for the portfolio and operations pages.
+
+Heights are given per category (``alt.Step``): Streamlit 1.67 draws a chart with a fixed pixel
+height and discrete categories squashed to a few pixels, labels on top of each other.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from .render import VERDICT_LABELS
 VERDICT_ORDER = ["production", "demo", "not_assessable"]
 VERDICT_PALETTE = ["#2e9e4f", "#e8890c", "#8a8f98"]
 PASS_FAIL = ["#2e9e4f", "#d1343a"]
+ROW = 34  # pixels per bar of a horizontal bar chart
 
 
 def bar_chart(
@@ -42,7 +47,7 @@ def bar_chart(
     counts = base.mark_text(align="left", dx=4, fontWeight="bold").encode(
         y=y, x=alt.X(f"{value}:Q"), text=alt.Text(f"{value}:Q", format="d")
     )
-    chart: alt.LayerChart = (bars + counts).properties(height=max(120, 34 * len(data)))
+    chart: alt.LayerChart = (bars + counts).properties(height=alt.Step(ROW))
     return chart
 
 
@@ -81,46 +86,44 @@ RESULT_LABELS: dict[str, Any] = {
 }
 
 
-def volume_chart(days: pd.DataFrame) -> alt.Chart:
-    """Stacked bars of questions and assessments per day, oldest first, days without records
-    included (from the first day with records to the last)."""
+def volume_chart(days: pd.DataFrame) -> alt.LayerChart:
+    """Questions and assessments per day, one row per day (oldest first, days without records
+    included), each row labelled with its total."""
     days = fill_days(days)
     long = days.melt(
         "day", value_vars=["asks", "classifications"], var_name="kind", value_name="records"
     )
     long["kind"] = long["kind"].map({"asks": "Questions", "classifications": "Assessments"})
-    long["date"] = pd.to_datetime(long["day"]).dt.strftime("%d %b")
-    angle = 0 if len(days) <= 10 else -45
-    chart: alt.Chart = (
-        alt.Chart(long, title="Records per day")
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "date:O",
-                title=None,
-                sort=None,
-                axis=alt.Axis(labelAngle=angle, labelOverlap=False, labelLimit=0),
-            ),
-            y=alt.Y("records:Q", title="records", axis=alt.Axis(tickMinStep=1, format="d")),
-            color=alt.Color(
-                "kind:N",
-                title=None,
-                scale=alt.Scale(domain=["Questions", "Assessments"]),
-                legend=alt.Legend(orient="top"),
-            ),
-            tooltip=["date", "kind", "records"],
-        )
-        .properties(height=240)
+    long["date"] = pd.to_datetime(long["day"]).dt.strftime("%a %d %b")
+    y = alt.Y("date:O", title=None, sort=None, axis=alt.Axis(labelLimit=0))
+    base = alt.Chart(long, title="Records per day")
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X("sum(records):Q", title="records", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color(
+            "kind:N",
+            title=None,
+            scale=alt.Scale(domain=["Questions", "Assessments"]),
+            legend=alt.Legend(orient="top"),
+        ),
+        order=alt.Order("kind:N", sort="descending"),
+        tooltip=["date", "kind", "records"],
     )
+    totals = base.mark_text(align="left", dx=4, fontWeight="bold").encode(
+        y=y, x=alt.X("sum(records):Q"), text=alt.Text("sum(records):Q", format="d")
+    )
+    chart: alt.LayerChart = (bars + totals).properties(height=alt.Step(26))
     return chart
 
 
-def fill_days(days: pd.DataFrame) -> pd.DataFrame:
-    """Every day from the first to the last in ``days``, zero where nothing was recorded."""
+def fill_days(days: pd.DataFrame, *, at_least: int = 7) -> pd.DataFrame:
+    """Every day up to the last in ``days`` (from the first, and at least ``at_least`` days),
+    zero where nothing was recorded."""
     if days.empty:
         return pd.DataFrame(columns=["day", "asks", "classifications"])
     index = pd.to_datetime(days["day"])
-    span = pd.date_range(index.min(), index.max(), freq="D")
+    first = min(index.min(), index.max() - pd.Timedelta(days=at_least - 1))
+    span = pd.date_range(first, index.max(), freq="D")
     filled = (
         days.assign(day=index)
         .set_index("day")[["asks", "classifications"]]
@@ -142,7 +145,7 @@ def gate_chart(data: pd.DataFrame) -> alt.LayerChart:
         tooltip=["metric", "value", "threshold", "status"],
     )
     ticks = base.mark_tick(color="black", thickness=2, size=18).encode(x="threshold:Q")
-    layered: alt.LayerChart = (bars + ticks).properties(height=max(160, 24 * len(data)))
+    layered: alt.LayerChart = (bars + ticks).properties(height=alt.Step(26))
     return layered
 
 
@@ -157,7 +160,7 @@ def confusion_chart(data: pd.DataFrame) -> alt.LayerChart:
         tooltip=["gold", "predicted", "count"],
     )
     labels = base.mark_text(fontSize=14).encode(text="count:Q")
-    layered: alt.LayerChart = (cells + labels).properties(width=360, height=240)
+    layered: alt.LayerChart = (cells + labels).properties(width=alt.Step(110), height=alt.Step(60))
     return layered
 
 
