@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from ..config import Settings
 from ..errors import ConfigError, ProdAIError
 from ..models import AUDIENCES, Answer, Assessment, Audience, Document, IndexStatus
-from . import startup
+from . import prebuild, startup
 from .chat import Conversation
 from .jobs import Job
 from .knowledge import section_text
@@ -64,8 +64,10 @@ AssistantFactory = Callable[[Settings, Progress], AssistantLike]
 
 
 def _default_factory(settings: Settings, progress: Progress) -> AssistantLike:
-    from ..assistant import Assistant  # heavy (torch, chromadb): only when the app really needs it
+    from ..assistant import Assistant  # heavy: only when the app really needs it
 
+    if not settings.index_dir.exists():  # first start: the heavy part in a child process
+        prebuild.build_aside(settings, progress)
     assistant: AssistantLike = Assistant.from_settings(settings, progress=progress)
     return assistant
 

@@ -97,7 +97,8 @@ def _build(job: Job, cfg: Settings, factory: Factory) -> Any:
 @asynccontextmanager
 async def lifespan(app: object) -> AsyncIterator[None]:
     """``st.App`` start-up hook: begin preparing the assistant before the first visitor."""
-    from . import services, widgets  # noqa: F401  (imported now, so the first page is quick)
+    # Imported now, while no one waits, so the first page view does not pay for it.
+    from . import charts, flows, services, shell, widgets  # noqa: F401
 
     try:
         ensure_started(Settings(), services.current_factory())
