@@ -63,15 +63,17 @@ def sidebar(page: StreamlitPage) -> DeltaGenerator | None:
         )
         with services.friendly_errors("reading about the assistant"):
             _about()
-        sessions.mount_identity()
     return slot
 
 
 def conversations(slot: DeltaGenerator | None) -> None:
-    """ "New chat" and this browser's recent conversations, to reopen or delete."""
+    """New chat and this browser's recent conversations, to reopen or delete; then ask the
+    page which browser this is (last: its answer reruns the app, which would cut this run)."""
     if slot is not None:
         with slot:
             _conversations()
+    with st.sidebar:
+        sessions.mount_identity()
 
 
 def _conversations() -> None:

@@ -11,6 +11,11 @@ st.caption(
     "or paste a description of an AI project to have it assessed."
 )
 
+# First, so the chat box is on the page at once (Streamlit pins it to the bottom anyway).
+typed = st.chat_input(
+    "Ask a question, or paste a project description",
+    max_chars=services.settings().classifier.max_chars,
+)
 job = services.start_preparing()
 ready = services.ready_assistant()
 if ready is None and job is not None:
@@ -31,10 +36,6 @@ sessions.sync_url()
 for entry in conversation.entries:
     flows.show_entry(entry, conversation)
 
-typed = st.chat_input(
-    "Ask a question, or paste a project description",
-    max_chars=services.settings().classifier.max_chars,
-)
 question = services.take_pending_question() or typed
 if question is not None and question.strip():  # whitespace alone is quietly ignored
     flows.submit(question, conversation)
