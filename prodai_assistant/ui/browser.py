@@ -58,7 +58,12 @@ function newAnswerButton(message) {
   button.className = "prodai-new-answer";
   button.type = "button";
   button.textContent = "\\u2193 New answer";
-  button.style.cssText = "position:fixed;left:50%;bottom:7.5rem;transform:translateX(-50%);" +
+  const box = document.querySelector('[data-testid="stChatInput"]');
+  const rect = box ? box.getBoundingClientRect() : null;
+  const left = rect ? rect.left + rect.width / 2 : window.innerWidth / 2;
+  const bottom = rect ? window.innerHeight - rect.top + 12 : 120;
+  button.style.cssText = `position:fixed;left:${left}px;bottom:${bottom}px;` +
+    "transform:translateX(-50%);" +
     "z-index:1000;padding:.45rem 1rem;border-radius:999px;border:1px solid #2452b8;" +
     "background:#2452b8;color:#fff;font:600 .9rem sans-serif;cursor:pointer;" +
     "box-shadow:0 2px 8px rgba(0,0,0,.25);";
@@ -140,7 +145,7 @@ export default function ({ data }) {
 
 STYLES = """
 <style>
-.stMain [data-testid="stChatMessage"] { scroll-margin-top: 4.5rem; }
+[data-testid="stChatMessage"], [class*="st-key-kb-"] { scroll-margin-top: 4.5rem; }
 .st-key-prodai-helper, .st-key-prodai-identity { display: none; }
 a[href^="#src-"] {
   text-decoration: none; font-size: .78em; font-weight: 600; vertical-align: super;

@@ -47,6 +47,19 @@ def headline(assessment: Assessment) -> str:
     return VERDICT_LABELS.get(assessment.verdict, assessment.verdict)
 
 
+_VERDICT_OPENERS = ("Production AI: ", "Demo, not Production AI: ", "Not assessable: ")
+
+
+def lead(assessment: Assessment) -> str:
+    """The reason without an opening that repeats the headline ("Demo, not Production AI: ")."""
+    reason = assessment.reason
+    for opener in _VERDICT_OPENERS:
+        if reason.startswith(opener) and len(reason) > len(opener):
+            rest = reason[len(opener) :]
+            return rest[:1].upper() + rest[1:]
+    return reason
+
+
 def confidence_meaning(confidence: float) -> str:
     if confidence >= 0.85:
         return "High: your text is clear on the points that decide it."
@@ -74,7 +87,7 @@ def summary_html(assessment: Assessment, *, reason: bool = True) -> str:
     verdict = e(assessment.verdict, quote=True)
     parts = [f'<div class="prodai-verdict {verdict}">{e(headline(assessment))}</div>']
     if reason:
-        parts.append(f'<p class="prodai-reason">{e(assessment.reason)}</p>')
+        parts.append(f'<p class="prodai-reason">{e(lead(assessment))}</p>')
     parts.append(
         '<div class="prodai-levels">'
         f'<div><span class="prodai-figure">{assessment.confidence:.0%} confidence</span><br>'
@@ -219,6 +232,7 @@ __all__ = [
     "criteria_table_html",
     "definition_citations",
     "headline",
+    "lead",
     "legend_html",
     "maturity_figure",
     "maturity_meaning",
