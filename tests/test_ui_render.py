@@ -300,7 +300,24 @@ def test_to_confirm_quotes_the_users_words_red_flags_first() -> None:
     assessment = FakeAssistant().classify(text).model_copy(update={"criteria": [crit]})
     (item,) = scorecard.to_confirm(assessment)
     assert (item.quote, item.red_flag) == ("a pilot", True)
-    assert item.question == scorecard.CONFIRM_QUESTIONS["deployed"]
+    assert item.questions == (scorecard.CONFIRM_QUESTIONS["deployed"],)
+
+
+def test_criteria_resting_on_the_same_words_share_one_item_to_confirm() -> None:
+    text = "Nobody has measured that yet."
+    both = [
+        criterion(span(text, text, "negative"), name="ROI", key="roi"),
+        criterion(span(text, text, "negative"), name="Financials", key="financials"),
+    ]
+    assessment = FakeAssistant().classify(text).model_copy(update={"criteria": both})
+    (item,) = scorecard.to_confirm(assessment)
+    assert item.criteria == ("ROI", "Financials") and len(item.questions) == 2
+
+
+def test_the_why_column_does_not_repeat_the_status() -> None:
+    crit = criterion().model_copy(update={"rationale": "Missing: nothing shows an owner."})
+    assert scorecard.why(crit) == "Nothing shows an owner."
+    assert scorecard.why(criterion()) == "r"
 
 
 def test_steps_pair_with_the_gaps_they_close_when_they_line_up() -> None:

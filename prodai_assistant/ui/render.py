@@ -26,8 +26,9 @@ STATUS_COLORS = {
     "missing": "#eceff3",
     "contradicted": "#ffd6d6",
 }
+# One light colour per criterion, hues far apart so two overlapping ones stay distinguishable.
 PALETTE = (
-    "#bcd7ff", "#c6efc0", "#ffe2a8", "#e9cdf7", "#bfeee9", "#ffd3bd", "#dcd6ff", "#f7d6e4",
+    "#a9cfff", "#b7e6a5", "#ffd27a", "#f4b3d3", "#9fe0d8", "#ffb98f", "#c9b6f2", "#d8d89a",
 )  # fmt: skip
 
 # Characters that mean something to CommonMark, Streamlit's math ($) or raw HTML (<, &).

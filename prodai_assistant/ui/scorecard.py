@@ -98,6 +98,19 @@ def summary_html(assessment: Assessment, *, reason: bool = True) -> str:
     return "".join(parts)
 
 
+_STATUS_OPENERS = ("evidenced: ", "partly evidenced: ", "partial: ", "missing: ", "contradicted: ")
+
+
+def why(criterion: Criterion) -> str:
+    """The rationale without an opening that repeats the status pill beside it."""
+    text = criterion.rationale
+    for opener in _STATUS_OPENERS:
+        if text.lower().startswith(opener) and len(text) > len(opener):
+            rest = text[len(opener) :]
+            return rest[:1].upper() + rest[1:]
+    return text
+
+
 def criteria_table_html(
     assessment: Assessment, *, links: Mapping[str, tuple[str, int]] | None = None
 ) -> str:
@@ -122,7 +135,7 @@ def criteria_table_html(
             f'</span>{e(c.name)}{marker}<span class="prodai-group">{group}</span></td>'
             f'<td class="prodai-status"><span class="prodai-pill" style="background:{status}">'
             f"{e(STATUS_LABELS.get(c.status, c.status))}</span></td>"
-            f"<td>{e(c.rationale)}</td></tr>"
+            f"<td>{e(why(c))}</td></tr>"
         )
     return (
         '<table class="prodai-criteria"><thead><tr><th>Criterion</th><th>Status</th>'
@@ -158,24 +171,36 @@ def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
 
 @dataclass(frozen=True)
 class ToConfirm:
-    """One claim of the user's to check, in their own words."""
+    """One claim of the user's to check, in their own words, and what to ask about it."""
 
-    criterion: str
     quote: str
-    question: str
+    questions: tuple[str, ...]
+    criteria: tuple[str, ...]
     red_flag: bool
 
 
 def to_confirm(assessment: Assessment) -> list[ToConfirm]:
-    """Per criterion with evidence: the user's words it rests on and the question to check."""
-    items = []
+    """The user's words each criterion rests on, with the questions to check them; one item
+    per quote, however many criteria rest on it."""
+    found: dict[str, ToConfirm] = {}
     for c in assessment.criteria:
         span = _strongest(c.evidence)
         if span is None:
             continue
-        question = CONFIRM_QUESTIONS.get(c.key, f"Does this really hold: {c.name.lower()}?")
-        items.append(ToConfirm(c.name, shorten(span.text), question, span.polarity == "negative"))
-    return items
+        quote = shorten(span.text)
+        question = CONFIRM_QUESTIONS.get(c.key, f"Does this really hold: {c.name}?")
+        known = found.get(quote)
+        red = span.polarity == "negative"
+        if known is None:
+            found[quote] = ToConfirm(quote, (question,), (c.name,), red)
+        else:
+            found[quote] = ToConfirm(
+                quote,
+                known.questions + (question,),
+                known.criteria + (c.name,),
+                known.red_flag or red,
+            )
+    return list(found.values())
 
 
 def _strongest(spans: Sequence[EvidenceSpan]) -> EvidenceSpan | None:
@@ -241,4 +266,5 @@ __all__ = [
     "steps_with_reasons",
     "summary_html",
     "to_confirm",
+    "why",
 ]

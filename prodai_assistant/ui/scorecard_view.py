@@ -59,13 +59,12 @@ def _confirm(assessment: Assessment) -> None:
     lines = []
     for item in items:
         flag = " (a red flag)" if item.red_flag else ""
-        lines.append(
-            f"- You wrote *“{escape_markdown(item.quote)}”*{flag}: {escape_markdown(item.question)}"
-        )
+        asks = " ".join(escape_markdown(q) for q in item.questions)
+        lines.append(f"- You wrote *“{escape_markdown(item.quote)}”*{flag}: {asks}")
     missing = scorecard.not_mentioned(assessment)
     if missing:
-        names = ", ".join(escape_markdown(n.lower()) for n in missing)
-        lines.append(f"- Your text does not mention: {names}.")
+        names = "; ".join(escape_markdown(n) for n in missing)
+        lines.append(f"- Your text says nothing about: {names}.")
     if lines:
         st.markdown("\n".join(lines))
 
