@@ -391,6 +391,13 @@ def test_evaluation_damaged_report_is_a_friendly_error(
 # --- operations -------------------------------------------------------------------------------
 
 
+CHAT_DESCRIPTION = (
+    "Our fraud model is live in production, integrated in the claims workflow, monitored by "
+    "the MLOps team with an on-call rota, and its savings are booked in the P&L every quarter "
+    "according to finance, who review the numbers with the operations team every month."
+)
+
+
 def test_operations_is_graceful_when_nothing_was_recorded(tmp_path: Path) -> None:
     at = open_page(tmp_path, "operations")
     assert "Nothing was recorded in this period yet" in at.info[0].value
@@ -402,13 +409,14 @@ def test_operations_shows_figures_after_use(tmp_path: Path) -> None:
     at.chat_input[0].set_value("What does the CFO see in the P&L?").run()
     at.feedback[0].set_value(1).run()
     at.chat_input[0].set_value("What is the weather in Paris?").run()
+    at.chat_input[0].set_value(CHAT_DESCRIPTION).run()  # assessed in the chat
     at.switch_page(str(PAGES / "classify.py")).run()
     click(click(at, "Example: still a demo"), "Assess")
     at.switch_page(str(PAGES / "operations.py")).run()
     assert not at.exception
     values = metrics(at)
-    assert values["Records"] == "3"
-    assert values["Refusal rate"] == "50%"
+    assert values["Records"] == "4"
+    assert values["Refusal rate"] == "33%"
     assert values["Positive feedback"] == "100%"
     refused = at.dataframe[0].value
     assert refused.to_dict("records") == [{"question": "what is the weather in paris", "count": 1}]
@@ -416,13 +424,13 @@ def test_operations_shows_figures_after_use(tmp_path: Path) -> None:
     # the bars add up to the figures beside them, and every category is drawn
     assert volume["records"].sum() == int(values["Records"])
     kinds = volume.groupby("kind")["records"].sum().to_dict()
-    assert kinds == {"Questions": 2, "Assessments": 1}
-    assert values["Records"] == "3" and "2 questions, 1 assessments" in [
-        m.proto.delta for m in at.metric
-    ]
+    assert kinds == {"In the chat": 3, "On the assessment pages": 1}
+    notes = [m.proto.delta for m in at.metric]
+    assert "3 in the chat, 1 on the assessment pages" in notes
     assert mix["verdict"].tolist() == ["Production AI", "Still a demo", "Can't assess this"]
-    assert mix["projects"].tolist() == [0, 1, 0]
-    assert mix["projects"].sum() == int(values["Assessments"])
+    assert mix["projects"].tolist() == [1, 1, 0]  # the chat's description counts too
+    assert mix["projects"].sum() == int(values["Assessments"]) == 2
+    assert "1 pasted in the chat" in notes
 
 
 def test_operations_without_the_audit_package(

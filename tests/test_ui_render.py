@@ -706,11 +706,22 @@ def test_headline_formats_figures_and_missing_values() -> None:
                      latency_p95_ms=None, refused=50, refusal_rate=0.05, feedback_positive=3,
                      feedback_negative=1, feedback_ratio=0.75)  # fmt: skip
     figures = {label: (value, note) for label, value, note in operations.headline(stats)}
-    assert figures["Records"] == ("1,200", "1,000 questions, 200 assessments")
+    assert figures["Records"] == ("1,200", "1,000 in the chat, 200 on the assessment pages")
     assert figures["Latency p50"] == ("812 ms", None)
     assert figures["Latency p95"] == ("–", None)
     assert figures["Refusal rate"] == ("5%", "50 refused")
     assert figures["Positive feedback"] == ("75%", "4 rated answers")
+
+
+def test_assessments_count_every_verdict_the_chart_shows() -> None:
+    from prodai_assistant.audit import OpsStats
+
+    # 200 from the assessment pages, 30 descriptions pasted in the chat (chat records)
+    stats = OpsStats(total=1200, asks=1000, classifications=200,
+                     verdict_mix={"demo": 150, "production": 70, "not_assessable": 10})  # fmt: skip
+    figures = {label: (value, note) for label, value, note in operations.headline(stats)}
+    assert figures["Assessments"] == ("230", "30 pasted in the chat")
+    assert int(figures["Assessments"][0]) == operations.verdict_mix(stats)["projects"].sum()
 
 
 def test_verdict_mix_is_labelled_for_the_chart() -> None:

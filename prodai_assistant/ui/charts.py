@@ -19,6 +19,7 @@ VERDICT_ORDER = ["production", "demo", "not_assessable"]
 VERDICT_PALETTE = ["#2e9e4f", "#e8890c", "#8a8f98"]
 PASS_FAIL = ["#2e9e4f", "#d1343a"]
 ROW = 34  # pixels per bar of a horizontal bar chart
+KINDS = {"asks": "In the chat", "classifications": "On the assessment pages"}
 
 
 def bar_chart(
@@ -87,13 +88,13 @@ RESULT_LABELS: dict[str, Any] = {
 
 
 def volume_chart(days: pd.DataFrame) -> alt.LayerChart:
-    """Questions and assessments per day, one row per day (oldest first, days without records
-    included), each row labelled with its total."""
+    """Records per day, in the chat and on the assessment pages, one row per day (oldest
+    first, days without records included), each row labelled with its total."""
     days = fill_days(days)
     long = days.melt(
         "day", value_vars=["asks", "classifications"], var_name="kind", value_name="records"
     )
-    long["kind"] = long["kind"].map({"asks": "Questions", "classifications": "Assessments"})
+    long["kind"] = long["kind"].map(KINDS)
     long["date"] = pd.to_datetime(long["day"]).dt.strftime("%a %d %b")
     y = alt.Y("date:O", title=None, sort=None, axis=alt.Axis(labelLimit=0))
     base = alt.Chart(long, title="Records per day")
@@ -103,7 +104,7 @@ def volume_chart(days: pd.DataFrame) -> alt.LayerChart:
         color=alt.Color(
             "kind:N",
             title=None,
-            scale=alt.Scale(domain=["Questions", "Assessments"]),
+            scale=alt.Scale(domain=list(KINDS.values())),
             legend=alt.Legend(orient="top"),
         ),
         order=alt.Order("kind:N", sort="descending"),

@@ -35,19 +35,25 @@ def _ms(value: float | None) -> str:
 
 
 def headline(stats: OpsStats) -> list[tuple[str, str, str | None]]:
-    """Label, formatted value and a short note for each headline metric."""
+    """Label, formatted value and a short note for each headline metric.
+
+    "Assessments" counts every verdict, so it is the total of the verdict chart: those of the
+    assessment pages and those of descriptions pasted in the chat (recorded as chat records).
+    """
     ratings = stats.feedback_positive + stats.feedback_negative
+    assessed = sum(stats.verdict_mix.values())
+    in_chat = max(assessed - stats.classifications, 0)
     return [
         (
             "Records",
             f"{stats.total:,}",
-            f"{stats.asks:,} questions, {stats.classifications:,} assessments",
+            f"{stats.asks:,} in the chat, {stats.classifications:,} on the assessment pages",
         ),
         ("Latency p50", _ms(stats.latency_p50_ms), None),
         ("Latency p95", _ms(stats.latency_p95_ms), None),
         ("Refusal rate", _percent(stats.refusal_rate), f"{stats.refused:,} refused"),
         ("Positive feedback", _percent(stats.feedback_ratio), f"{ratings:,} rated answers"),
-        ("Assessments", f"{stats.classifications:,}", None),
+        ("Assessments", f"{assessed:,}", f"{in_chat:,} pasted in the chat" if in_chat else None),
     ]
 
 

@@ -117,7 +117,7 @@ def _conversations() -> None:
 
 def _about() -> None:
     with st.expander("About this assistant", icon=":material/info:"):
-        st.markdown(
+        st.caption(
             "Answers come only from the built-in knowledge base about Production AI, with a "
             "numbered source for every sentence. Project descriptions are assessed against "
             "the four hallmarks and the bottom-line test."
