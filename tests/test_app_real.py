@@ -1,20 +1,16 @@
-"""The app on the real corpus with the real Assistant (MiniLM, Chroma, classifier): slow."""
+"""The app on the real corpus with the real Assistant (MiniLM, index, classifier): slow."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_support import PAGES, ask, click, html_blocks, start
 
-from prodai_assistant.audit import MemoryAuditStore
 from prodai_assistant.config import Settings
-from prodai_assistant.ui import examples, services
-from prodai_assistant.ui.pages import __file__ as pages_init
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = Path(pages_init).parent.relative_to(Path(APP).parent)
+from prodai_assistant.ui import examples
 
 pytestmark = pytest.mark.slow
 
@@ -27,47 +23,66 @@ def real(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
     yield Assistant.from_settings(settings)
 
 
-def start(real: object, tmp_path: Path) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[services.ASSISTANT_KEY] = real
-    at.session_state[services.AUDIT_KEY] = MemoryAuditStore()
-    at.session_state[services.SETTINGS_KEY] = Settings(data_dir=tmp_path / "data")
-    return at.run()
+def sources_block(at: object) -> str:
+    return next(b for b in html_blocks(at) if "prodai-sources" in b)  # type: ignore[arg-type]
 
 
-def test_real_answer_cites_real_chunks_and_follow_up_uses_the_lens(
+def test_real_answer_cites_real_sections_in_context_and_follow_up_uses_the_lens(
     real: object, tmp_path: Path
 ) -> None:
-    at = start(real, tmp_path)
-    at.chat_input[0].set_value("What are the four hallmarks of Production AI?").run()
-    assert not at.exception and not at.error
-    labels = [e.label for e in at.expander if e.label.startswith("[")]
-    assert labels and labels[0].startswith("[1] ")
-    chunk_ids = {
-        c.chunk_id for c in real.ask("What are the four hallmarks of Production AI?").citations
-    }  # type: ignore[attr-defined]
-    shown = "\n".join(m.value for e in at.expander for m in e.markdown)
-    assert all(f"`{cid}`" in shown for cid in chunk_ids)
-    at.selectbox(key=services.LENS_KEY).set_value("cfo").run()
-    at.chat_input[0].set_value("How should the CFO think about it?").run()
-    assert not at.exception and not at.error
+    at = ask(start(tmp_path, real), "What are the four hallmarks of Production AI?")
+    assert not at.error
+    answer = real.ask("What are the four hallmarks of Production AI?")  # type: ignore[attr-defined]
+    block = sources_block(at)
+    for c in answer.citations:  # every quote is marked inside its section's text
+        assert f"<mark>{c.quote}</mark>".replace("'", "&#x27;") in block
+    assert block.count('class="prodai-source"') == len({c.chunk_id for c in answer.citations})
+    at.selectbox(key="lens").set_value("cfo").run()
+    ask(at, "How should the CFO think about it?")
+    assert not at.error
     assert "Framed for: CFO" in [c.value for c in at.caption]
 
 
 def test_real_refusal_for_an_off_topic_question(real: object, tmp_path: Path) -> None:
-    at = start(real, tmp_path)
-    at.chat_input[0].set_value("What is a good recipe for banana bread?").run()
-    assert not at.exception and len(at.warning) == 1
-    assert not [e for e in at.expander if e.label.startswith("[")]
+    at = ask(start(tmp_path, real), "What is a good recipe for banana bread?")
+    assert len(at.warning) == 1
+    assert not [b for b in html_blocks(at) if "prodai-sources" in b]
 
 
 def test_real_classifier_scores_the_examples(real: object, tmp_path: Path) -> None:
-    at = start(real, tmp_path)
-    at.switch_page(str(PAGES / "classify.py")).run()
+    at = start(tmp_path, real, page="classify")
     for example, verdict in (("production", "Production AI"), ("demo", "Still a demo")):
         at.text_area[0].set_value(examples.EXAMPLES[example])
-        next(b for b in at.button if b.label == "Assess").click().run()
-        assert not at.exception and not at.error, [e.value for e in at.error]
-        shown = [m.value for m in at.markdown if "-badge[" in m.value]
-        assert len(shown) == 1 and shown[0].endswith(f" {verdict}]")
-        assert any(m.proto.allow_html and "<mark" in m.value for m in at.markdown)
+        click(at, "Assess")
+        assert not at.error, [e.value for e in at.error]
+        card = "\n".join(html_blocks(at))
+        assert f">{verdict}</div>" in card and "<mark" in card
+
+
+def test_real_next_steps_and_what_to_confirm_quote_the_users_text(
+    real: object, tmp_path: Path
+) -> None:
+    at = start(tmp_path, real, page="classify")
+    at.text_area[0].set_value(examples.EXAMPLES["demo"])
+    click(at, "Assess")
+    shown = [m.value for m in at.markdown]
+    steps = next(m for m in shown if m.startswith("1. "))
+    confirm = next(m for m in shown if m.startswith("- You wrote"))
+    assert re.search(r"Because: .*“We built a generative AI chatbot prototype", steps)
+    assert "“We built a generative AI chatbot prototype for customer service in a sandbox" in (
+        confirm.replace("\\", "")
+    )
+
+
+def test_real_long_description_in_the_chat_gets_a_scorecard(real: object, tmp_path: Path) -> None:
+    text = (examples.EXAMPLES["production"] + "\n\n") * 12
+    at = ask(start(tmp_path, real), text[:6000])
+    assert not at.error, [e.value for e in at.error]
+    assert any('class="prodai-verdict production"' in b for b in html_blocks(at))
+
+
+def test_pages_switch_without_errors(real: object, tmp_path: Path) -> None:
+    at = start(tmp_path, real)
+    for page in ("knowledge", "portfolio", "classify"):
+        at.switch_page(str(PAGES / f"{page}.py")).run()
+        assert not at.exception and not at.error

@@ -43,7 +43,9 @@ def _torch() -> bool:
 def _streamlit() -> bool:
     import streamlit as st
 
-    return {"delta_arrow", "height", "border"} <= _params(st.metric)
+    import streamlit.components.v2  # noqa: F401
+
+    return hasattr(st, "App") and {"delta_arrow", "height", "border"} <= _params(st.metric)
 
 
 def _chromadb() -> bool:

@@ -6,6 +6,8 @@ import datetime as dt
 import html
 import json
 import re
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +19,19 @@ from prodai_assistant.config import Settings
 from prodai_assistant.errors import InputError, ProdAIError
 from prodai_assistant.models import Answer, Citation, Criterion, Document, EvidenceSpan, Source
 from prodai_assistant.testing import FakeAssistant
-from prodai_assistant.ui import evalreport, knowledge, operations, portfolio, render
+from prodai_assistant.ui import (
+    charts,
+    evalreport,
+    knowledge,
+    operations,
+    portfolio,
+    render,
+    scorecard,
+    sources,
+)
 from prodai_assistant.ui.chat import Conversation, conversation_markdown
+from prodai_assistant.ui.convstore import ConversationStore
+from prodai_assistant.ui.jobs import Job
 
 PRODUCTION = (
     "Our model is live in production, integrated in the CRM workflow, monitored by MLOps "
@@ -26,9 +39,9 @@ PRODUCTION = (
 )
 
 
-def criterion(*spans: EvidenceSpan, name: str = "Deployed") -> Criterion:
+def criterion(*spans: EvidenceSpan, name: str = "Deployed", key: str = "deployed") -> Criterion:
     return Criterion(
-        key="deployed", name=name, group="hallmark", status="evidenced", evidence=list(spans),
+        key=key, name=name, group="hallmark", status="evidenced", evidence=list(spans),
         rationale="r",
     )  # fmt: skip
 
@@ -80,32 +93,85 @@ def test_stream_pieces_yield_several_pieces_for_a_long_answer() -> None:
     assert len(list(render.stream_pieces("one two three four five six seven eight nine", 4))) == 3
 
 
-# --- citations -------------------------------------------------------------------------------
+# --- sources ---------------------------------------------------------------------------------
 
 CITATION = Citation(
     marker=2, chunk_id="four-hallmarks#deployed", doc_id="four-hallmarks", title="Four hallmarks",
-    section="Deployed in real operations", quote="It runs in real operations.\nEvery day.",
+    section="Deployed in real operations", quote="It runs in real operations.",
 )  # fmt: skip
+SECTION = "A live system. It runs in real operations. **Every** day.\n\n- a bullet <b>x</b>"
 
 
-def test_citation_label_has_marker_title_and_section() -> None:
-    assert render.citation_label(CITATION) == "[2] Four hallmarks · Deployed in real operations"
+def cite(marker: int, chunk: str = "four-hallmarks#deployed", quote: str = "q.") -> Citation:
+    return CITATION.model_copy(update={"marker": marker, "chunk_id": chunk, "quote": quote})
 
 
-def test_citation_markdown_quotes_every_line_and_names_the_chunk() -> None:
-    out = render.citation_markdown(CITATION)
-    assert "> It runs in real operations.\n> Every day." in out
-    assert "`four-hallmarks#deployed`" in out
+def test_citations_are_grouped_one_entry_per_section() -> None:
+    entries = sources.group_citations(
+        [cite(3, quote="b."), cite(1, quote="a."), cite(2, chunk="other#x"), cite(4, quote="a.")]
+    )
+    assert [(e.chunk_id, e.markers, e.quotes) for e in entries] == [
+        ("four-hallmarks#deployed", [1, 3, 4], ["a.", "b."]),
+        ("other#x", [2], ["q."]),
+    ]
+
+
+def test_known_markers_become_links_and_others_stay_text() -> None:
+    out = sources.link_markers("One [1]. Two [2][7]. A [list].", {1, 2}, "e1")
+    assert out == "One [\\[1\\]](#src-e1-1). Two [\\[2\\]](#src-e1-2)[7]. A [list]."
+
+
+def test_passage_marks_the_cited_sentence_in_context_and_escapes_the_rest() -> None:
+    out = sources.passage_html(SECTION, ["It runs in real operations."])
+    assert "A live system. <mark>It runs in real operations.</mark> Every day." in out
+    assert "• a bullet &lt;b&gt;x&lt;/b&gt;" in out and "**" not in out
+
+
+def test_sources_block_is_collapsed_and_links_each_marker_to_its_entry() -> None:
+    citations = [CITATION, CITATION.model_copy(update={"marker": 5})]
+    out = sources.sources_html(citations, "e1", lambda doc, section: SECTION)
+    assert out.startswith('<details class="prodai-sources"><summary><b>Sources</b> (1 section)')
+    assert out.count('class="prodai-source"') == 1
+    assert '<span id="src-e1-2"></span><span id="src-e1-5"></span>' in out
+    assert "<mark>It runs in real operations.</mark>" in out
+    assert 'href="knowledge?doc=four-hallmarks&amp;section=deployed-in-real-operations"' in out
+
+
+def test_a_quote_no_longer_in_its_section_is_shown_alone() -> None:
+    out = sources.sources_html([CITATION], "e1", lambda doc, section: "Rewritten since.")
+    assert "<mark>It runs in real operations.</mark>" in out and "Rewritten" not in out
+
+
+def test_source_text_can_never_inject_markup() -> None:
+    bad = CITATION.model_copy(update={"title": "<img src=x onerror=1>", "quote": "<script>"})
+    out = sources.sources_html([bad], "e1", lambda doc, section: "a <script> b")
+    assert "<img" not in out and "<script>" not in out and "&lt;script&gt;" in out
 
 
 # --- highlight_evidence ----------------------------------------------------------------------
 
 
-def test_highlight_marks_spans_and_keeps_text() -> None:
+def test_highlight_marks_spans_in_their_criterions_colour_and_keeps_text() -> None:
     out = render.highlight_evidence(PRODUCTION, [criterion(span(PRODUCTION, "live"))])
-    assert '<mark title="positive evidence: Deployed"' in out
-    assert ">live</mark>" in out
+    colour = render.PALETTE[0]
+    expected = f'<mark class="positive" title="evidence: Deployed" style="background:{colour}">'
+    assert f"{expected}live</mark>" in out
     assert visible_text(out) == PRODUCTION
+
+
+def test_each_criterion_gets_its_own_colour_and_overlaps_show_both() -> None:
+    text = "live in the workflow"
+    out = render.highlight_evidence(
+        text,
+        [
+            criterion(span(text, "live in the"), name="Deployed"),
+            criterion(span(text, "in the workflow"), name="Embedded", key="embedded"),
+        ],
+    )
+    first, second = render.PALETTE[:2]
+    assert f'style="background:{first}">live </mark>' in out
+    assert f"linear-gradient(to bottom, {first} 0% 50%, {second} 50% 100%)" in out
+    assert f'style="background:{second}"> workflow</mark>' in out
 
 
 @pytest.mark.parametrize(
@@ -131,11 +197,11 @@ def test_highlight_negative_wins_on_overlap_and_titles_name_both() -> None:
         text,
         [
             criterion(span(text, "live"), name="Deployed"),
-            criterion(span(text, "not live", "negative"), name="Red flags"),
+            criterion(span(text, "not live", "negative"), name="Red flags", key="flags"),
         ],
     )
     assert out.count("<mark") == 2
-    assert 'title="negative evidence: Deployed, Red flags"' in out
+    assert 'class="negative" title="red flag or negated claim: Deployed, Red flags"' in out
     assert visible_text(out) == text
 
 
@@ -187,19 +253,92 @@ def test_assessment_markdown_escapes_pipes_in_table_cells() -> None:
     assert row.count("|") - row.count("\\|") == 5
 
 
-def test_criteria_rows_one_per_criterion_with_icon() -> None:
-    rows = render.criteria_rows(FakeAssistant().classify("A demo in a sandbox, nothing else."))
-    assert len(rows) == 4
-    assert rows[0]["Status"] == "contradicted"
+# --- scorecard -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("status", "expected"),
-    [("evidenced", "#c8f2d0"), ("contradicted", "#ffd6d6"), ("unknown", None), (None, None)],
-)
-def test_status_style_colours_known_statuses(status: object, expected: str | None) -> None:
-    css = render.status_style(status)
-    assert (expected in css) if expected else css == ""
+    ("text", "headline"),
+    [(PRODUCTION, "Production AI"), ("A demo in a sandbox, nothing else.", "Still a demo"),
+     ("hello", "Can't assess this")],
+)  # fmt: skip
+def test_the_headline_is_the_verdict_in_words(text: str, headline: str) -> None:
+    assessment = FakeAssistant().classify(text)
+    assert scorecard.headline(assessment) == headline
+    assert f">{html.escape(headline)}</div>" in scorecard.summary_html(assessment)
+
+
+def test_confidence_and_maturity_come_with_what_they_mean() -> None:
+    out = scorecard.summary_html(FakeAssistant().classify(PRODUCTION))
+    assert "90% confidence" in out and "High: your text is clear" in out
+    assert "Maturity: Level 4 of 4 · optimised" in out
+    assert scorecard.MATURITY_MEANINGS[4] in out
+
+
+def test_one_table_row_per_criterion_with_status_in_words_and_definition_link() -> None:
+    assessment = FakeAssistant().classify("A demo in a sandbox, nothing else.")
+    out = scorecard.criteria_table_html(assessment, links={"deployed": ("src-e-1", 1)})
+    assert out.count("<tr>") == 1 + len(assessment.criteria)
+    assert ">Contradicted</span>" in out and ">Missing</span>" in out
+    assert '<a href="#src-e-1">[1]</a>' in out
+
+
+def test_legend_names_each_colour_used_and_the_red_flag_style() -> None:
+    text = "live in production, in a pilot"
+    criteria = [
+        criterion(span(text, "live")),
+        criterion(span(text, "pilot", "negative"), name="Red flags", key="flags"),
+        criterion(name="Never mentioned", key="other"),
+    ]
+    out = scorecard.legend_html(text, criteria)
+    assert "Deployed" in out and "Red flags" in out and "Never mentioned" not in out
+    assert "wavy red underline" in out
+
+
+def test_to_confirm_quotes_the_users_words_red_flags_first() -> None:
+    text = "It is live in production. It was a pilot in a sandbox."
+    crit = criterion(span(text, "live in production"), span(text, "a pilot", "negative"))
+    assessment = FakeAssistant().classify(text).model_copy(update={"criteria": [crit]})
+    (item,) = scorecard.to_confirm(assessment)
+    assert (item.quote, item.red_flag) == ("a pilot", True)
+    assert item.questions == (scorecard.CONFIRM_QUESTIONS["deployed"],)
+
+
+def test_criteria_resting_on_the_same_words_share_one_item_to_confirm() -> None:
+    text = "Nobody has measured that yet."
+    both = [
+        criterion(span(text, text, "negative"), name="ROI", key="roi"),
+        criterion(span(text, text, "negative"), name="Financials", key="financials"),
+    ]
+    assessment = FakeAssistant().classify(text).model_copy(update={"criteria": both})
+    (item,) = scorecard.to_confirm(assessment)
+    assert item.criteria == ("ROI", "Financials") and len(item.questions) == 2
+
+
+def test_the_why_column_does_not_repeat_the_status() -> None:
+    crit = criterion().model_copy(update={"rationale": "Missing: nothing shows an owner."})
+    assert scorecard.why(crit) == "Nothing shows an owner."
+    assert scorecard.why(criterion()) == "r"
+
+
+def test_steps_pair_with_the_gaps_they_close_when_they_line_up() -> None:
+    assessment = FakeAssistant().classify("A demo in a sandbox, nothing else.")
+    pairs = scorecard.steps_with_reasons(assessment)
+    assert pairs[0] == (assessment.next_steps[0], assessment.gaps[0])
+    uneven = assessment.model_copy(update={"gaps": []})
+    assert all(reason is None for _, reason in scorecard.steps_with_reasons(uneven))
+
+
+def test_definition_citations_number_each_distinct_definition_once() -> None:
+    definition = CITATION.model_copy(update={"marker": 9})
+    crits = [
+        criterion().model_copy(update={"citation": definition}),
+        criterion(key="embedded").model_copy(update={"citation": definition}),
+    ]
+    assessment = FakeAssistant().classify(PRODUCTION).model_copy(update={"criteria": crits})
+    cites, markers = scorecard.definition_citations(assessment)
+    assert [c.marker for c in cites] == [1] and markers == {"deployed": 1, "embedded": 1}
+    given = [definition.model_copy(update={"marker": 4})]
+    assert scorecard.definition_citations(assessment, given)[1] == {"deployed": 4, "embedded": 4}
 
 
 # --- conversation ----------------------------------------------------------------------------
@@ -233,10 +372,132 @@ def test_conversation_markdown_exports_questions_answers_and_sources() -> None:
     assert f"1. {answer.citations[0].title}, *{answer.citations[0].section}*" in out
 
 
+def test_a_question_is_pending_until_answered_and_titles_the_conversation() -> None:
+    fake, convo = FakeAssistant(), Conversation()
+    assert convo.title() == "New chat" and convo.pending() is None
+    entry = convo.add_question("What is Production AI, in a few words, for the board?  ")
+    assert convo.pending() is entry
+    convo.add_answer(fake.ask(entry.content))
+    assert convo.pending() is None
+    assert convo.title() == "What is Production AI, in a few words, for the board?"
+    convo.entries[0].content = "word " * 30
+    assert len(convo.title()) == 60 and convo.title().endswith("…")
+
+
 def test_conversations_do_not_share_entries() -> None:
     first, second = Conversation(), Conversation()
     first.add_question("hello")
     assert second.entries == [] and first.session_id != second.session_id
+
+
+# --- conversation store ----------------------------------------------------------------------
+
+BROWSER, OTHER = "a" * 32, "b" * 32
+
+
+def saved(store: ConversationStore, browser: str, question: str) -> Conversation:
+    convo = Conversation(lens="cfo")
+    convo.add_question(question)
+    store.save(browser, convo)
+    return convo
+
+
+def test_store_round_trips_a_conversation_for_its_browser_only(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    convo = saved(store, BROWSER, "What is Production AI?")
+    assert store.load(BROWSER, convo.id) == convo
+    assert store.load(OTHER, convo.id) is None  # another browser cannot open it
+    assert store.recent(OTHER) == [] and store.delete(OTHER, convo.id) is False
+    assert [s.title for s in store.recent(BROWSER)] == ["What is Production AI?"]
+    assert BROWSER not in str(list(tmp_path.rglob("*")))  # folders are named by a hash
+
+
+def test_store_lists_most_recent_first_keeps_a_limit_and_deletes(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path, keep=2)
+    first = saved(store, BROWSER, "one")
+    time.sleep(0.01)
+    saved(store, BROWSER, "two")
+    time.sleep(0.01)
+    saved(store, BROWSER, "three")
+    assert [s.title for s in store.recent(BROWSER)] == ["three", "two"]
+    assert store.load(BROWSER, first.id) is None  # pruned
+    newest = store.recent(BROWSER)[0].id
+    assert store.delete(BROWSER, newest) and [s.title for s in store.recent(BROWSER)] == ["two"]
+
+
+@pytest.mark.parametrize("bad", ["../x", "0" * 15, "Z" * 16, "", "a" * 17])
+def test_store_refuses_malformed_conversation_ids(tmp_path: Path, bad: str) -> None:
+    assert ConversationStore(tmp_path).load(BROWSER, bad) is None
+    with pytest.raises(ValueError):
+        ConversationStore(tmp_path).save(BROWSER, Conversation(id=bad))
+
+
+def test_store_refuses_malformed_browser_ids(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        ConversationStore(tmp_path).recent("../../etc")
+
+
+def test_a_damaged_conversation_file_is_skipped(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    convo = saved(store, BROWSER, "kept")
+    broken = saved(store, BROWSER, "broken")
+    (path,) = [p for p in tmp_path.rglob("*.json") if p.stem == broken.id]
+    path.write_text("{not json", encoding="utf-8")
+    assert store.load(BROWSER, broken.id) is None
+    assert [s.id for s in store.recent(BROWSER)] == [convo.id]
+
+
+# --- background jobs ---------------------------------------------------------------------------
+
+
+def test_a_job_runs_once_reports_progress_and_keeps_its_result() -> None:
+    release = threading.Event()
+
+    def work(job: Job) -> str:
+        job.report("half way", 0.5)
+        assert release.wait(10)
+        return "done"
+
+    job = Job("test", estimate_s=100)
+    assert job.start(work) and not job.start(work)  # one run at a time
+    time.sleep(0.05)
+    assert job.running and job.fraction() >= 0.5 and job.stage == "half way"
+    release.set()
+    assert job.wait(10) and job.succeeded and job.result == "done"
+    assert not job.start(work)  # succeeded: not run again unless asked
+    assert job.start(work, again=True) and job.wait(10)
+
+
+def test_a_failed_job_keeps_its_error_and_can_be_retried() -> None:
+    calls: list[int] = []
+
+    def work(job: Job) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise InputError("first attempt fails")
+        return 2
+
+    job = Job("test", estimate_s=1)
+    job.start(work)
+    job.wait(10)
+    assert job.failed and isinstance(job.error, InputError)
+    assert job.start(work) and job.wait(10) and job.result == 2
+
+
+# --- knowledge base sections -------------------------------------------------------------------
+
+
+def test_sections_split_with_stable_anchors_and_links() -> None:
+    intro, sections = knowledge.split_sections(DOC)
+    assert intro == "" and [h for h, _ in sections] == ["The financial view", "Questions"]
+    assert knowledge.section_text([DOC], "stakeholder-cfo", "Questions") == "More."
+    assert knowledge.section_text([DOC], "stakeholder-cfo", "Missing") is None
+    assert knowledge.anchor_key("stakeholder-cfo", "The financial view") == (
+        "kb-stakeholder-cfo-the-financial-view"
+    )
+    assert knowledge.section_link("a b", "Reliable & governed (xOps)") == (
+        "knowledge?doc=a%20b&section=reliable-governed-xops"
+    )
 
 
 # --- portfolio CSV ---------------------------------------------------------------------------
@@ -366,6 +627,25 @@ def test_results_csv_round_trips_and_is_formula_safe() -> None:
     assert back["project"].tolist() == ["'=cmd()", "Café"]
 
 
+def test_verdict_and_maturity_counts_list_every_category_and_add_up() -> None:
+    results = pd.DataFrame(
+        {
+            "verdict": ["demo", "production", "not_assessable", None],
+            "maturity_level": [1, 3, 0, None],
+            "error": ["", "", "", "The description is empty."],
+        }
+    )
+    verdicts = portfolio.verdict_counts(results)
+    assert verdicts.to_dict("records") == [
+        {"verdict": "Production AI", "projects": 1},
+        {"verdict": "Still a demo", "projects": 1},
+        {"verdict": "Can't assess this", "projects": 2},  # not assessable + failed row
+    ]
+    levels = portfolio.maturity_counts(results)
+    assert levels["maturity"].tolist()[0] == "Level 0 · concept or demo"
+    assert levels["projects"].tolist() == [0, 1, 0, 1, 0]
+
+
 def test_value_counts_ignores_failed_rows() -> None:
     results = pd.DataFrame({"verdict": ["demo", "demo", None], "error": ["", "", "bad"]})
     counts = portfolio.value_counts(results, "verdict")
@@ -420,11 +700,22 @@ def test_headline_formats_figures_and_missing_values() -> None:
                      latency_p95_ms=None, refused=50, refusal_rate=0.05, feedback_positive=3,
                      feedback_negative=1, feedback_ratio=0.75)  # fmt: skip
     figures = {label: (value, note) for label, value, note in operations.headline(stats)}
-    assert figures["Records"] == ("1,200", "1,000 asks, 200 assessed")
+    assert figures["Records"] == ("1,200", "1,000 in the chat, 200 on the assessment pages")
     assert figures["Latency p50"] == ("812 ms", None)
     assert figures["Latency p95"] == ("–", None)
     assert figures["Refusal rate"] == ("5%", "50 refused")
     assert figures["Positive feedback"] == ("75%", "4 rated answers")
+
+
+def test_assessments_count_every_verdict_the_chart_shows() -> None:
+    from prodai_assistant.audit import OpsStats
+
+    # 200 from the assessment pages, 30 descriptions pasted in the chat (chat records)
+    stats = OpsStats(total=1200, asks=1000, classifications=200,
+                     verdict_mix={"demo": 150, "production": 70, "not_assessable": 10})  # fmt: skip
+    figures = {label: (value, note) for label, value, note in operations.headline(stats)}
+    assert figures["Assessments"] == ("230", "30 pasted in the chat")
+    assert int(figures["Assessments"][0]) == operations.verdict_mix(stats)["projects"].sum()
 
 
 def test_verdict_mix_is_labelled_for_the_chart() -> None:
@@ -432,9 +723,21 @@ def test_verdict_mix_is_labelled_for_the_chart() -> None:
 
     mix = operations.verdict_mix(OpsStats(verdict_mix={"demo": 3, "production": 1}))
     assert mix.to_dict("records") == [
-        {"verdict": "Still a demo", "projects": 3},
         {"verdict": "Production AI", "projects": 1},
+        {"verdict": "Still a demo", "projects": 3},
+        {"verdict": "Can't assess this", "projects": 0},
     ]
+
+
+def test_volume_days_are_filled_between_the_first_and_last_record() -> None:
+    days = pd.DataFrame(
+        {"day": ["2024-05-01", "2024-05-04"], "asks": [2, 1], "classifications": [0, 3]}
+    )
+    filled = charts.fill_days(days, at_least=1)
+    assert filled["day"].tolist() == ["2024-05-01", "2024-05-02", "2024-05-03", "2024-05-04"]
+    assert filled["asks"].tolist() == [2, 0, 0, 1] and filled["classifications"].sum() == 3
+    week = charts.fill_days(days)  # a week at least, so one busy day is not one wide bar
+    assert week["day"].tolist()[0] == "2024-04-28" and len(week) == 7
 
 
 # --- eval report -----------------------------------------------------------------------------

@@ -1,28 +1,40 @@
-"""Charts and summary blocks (Altair through Streamlit) for the portfolio and operations pages."""
+"""Charts and summary blocks (Altair through Streamlit) for the portfolio and operations pages.
+
+Heights are given per category (``alt.Step``): Streamlit 1.67 draws a chart with a fixed pixel
+height and discrete categories squashed to a few pixels, labels on top of each other.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from .portfolio import value_counts
+from .portfolio import maturity_counts, verdict_counts
 from .render import VERDICT_LABELS
 
 VERDICT_ORDER = ["production", "demo", "not_assessable"]
 VERDICT_PALETTE = ["#2e9e4f", "#e8890c", "#8a8f98"]
 PASS_FAIL = ["#2e9e4f", "#d1343a"]
+ROW = 34  # pixels per bar of a horizontal bar chart
+KINDS = {"asks": "In the chat", "classifications": "On the assessment pages"}
 
 
 def bar_chart(
     data: pd.DataFrame, category: str, value: str, *, title: str, color: str | None = None
-) -> alt.Chart:
-    """A labelled horizontal bar chart of ``value`` per ``category``."""
-    encoding: dict[str, object] = {
-        "y": alt.Y(f"{category}:N", title=None, sort=None),
-        "x": alt.X(f"{value}:Q", title=value.replace("_", " "), axis=alt.Axis(tickMinStep=1)),
-        "tooltip": [category, value],
-    }
+) -> alt.LayerChart:
+    """Horizontal bars of ``value`` per ``category``, in the frame's order, each bar labelled
+    with its count; every category is drawn (zero too) and no label is shortened."""
+    y = alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=0))
+    x = alt.X(
+        f"{value}:Q",
+        title=value.replace("_", " "),
+        axis=alt.Axis(tickMinStep=1, format="d"),
+        scale=alt.Scale(domainMin=0, nice=True),
+    )
+    encoding: dict[str, object] = {"y": y, "x": x, "tooltip": [category, value]}
     if color == "verdict":
         encoding["color"] = alt.Color(
             f"{category}:N",
@@ -31,54 +43,97 @@ def bar_chart(
             ),
             legend=None,
         )
-    chart: alt.Chart = alt.Chart(data, title=title).mark_bar().encode(**encoding)
-    return chart.properties(height=160)
+    base = alt.Chart(data, title=title)
+    bars = base.mark_bar().encode(**encoding)
+    counts = base.mark_text(align="left", dx=4, fontWeight="bold").encode(
+        y=y, x=alt.X(f"{value}:Q"), text=alt.Text(f"{value}:Q", format="d")
+    )
+    chart: alt.LayerChart = (bars + counts).properties(height=alt.Step(ROW))
+    return chart
 
 
 def portfolio_summary(results: pd.DataFrame) -> None:
-    """Headline counts, the verdict and maturity charts, and the results table."""
-    assessed = results[results["error"].fillna("") == ""]
+    """Headline counts, the verdict and maturity charts (the same counts), and the table."""
+    verdicts = verdict_counts(results)
     cols = st.columns(4)
-    cols[0].metric("Projects assessed", f"{len(assessed):,}")
-    cols[1].metric("Production AI", int((assessed["verdict"] == "production").sum()))
-    cols[2].metric("Still a demo", int((assessed["verdict"] == "demo").sum()))
-    unassessable = int((assessed["verdict"] == "not_assessable").sum())
-    cols[3].metric("Could not assess", len(results) - len(assessed) + unassessable)
-    if len(assessed):
-        verdicts = value_counts(results, "verdict")
-        verdicts["verdict"] = verdicts["verdict"].map(lambda v: VERDICT_LABELS.get(v, v))
-        levels = value_counts(results, "maturity_level")
-        levels["maturity_level"] = "Level " + levels["maturity_level"].str.replace(".0", "")
-        left, right = st.columns(2)
-        left.altair_chart(
-            bar_chart(verdicts, "verdict", "projects", title="Verdicts", color="verdict"),
-            width="stretch",
-        )
-        right.altair_chart(
-            bar_chart(levels, "maturity_level", "projects", title="Maturity levels"),
-            width="stretch",
-        )
-    st.dataframe(results, hide_index=True, width="stretch")
+    cols[0].metric("Projects", f"{len(results):,}")
+    for col, row in zip(cols[1:], verdicts.itertuples(index=False), strict=True):
+        col.metric(str(row.verdict), f"{row.projects:,}")
+    levels = maturity_counts(results)
+    left, right = st.columns(2)
+    left.altair_chart(
+        bar_chart(verdicts, "verdict", "projects", title="Verdicts", color="verdict"),
+        width="stretch",
+    )
+    placed = int(levels["projects"].sum())
+    right.altair_chart(
+        bar_chart(levels, "maturity", "projects", title=f"Maturity of the {placed} assessed"),
+        width="stretch",
+    )
+    shown = results.assign(verdict=results["verdict"].map(lambda v: VERDICT_LABELS.get(v, v)))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=RESULT_LABELS)
 
 
-def volume_chart(days: pd.DataFrame) -> alt.Chart:
-    """Stacked bars of asks and classifications per day, oldest first."""
+RESULT_LABELS: dict[str, Any] = {
+    "row": "Row",
+    "project": "Project",
+    "verdict": "Verdict",
+    "confidence": st.column_config.NumberColumn("Confidence", format="percent"),
+    "maturity_level": "Maturity level",
+    "maturity": "Maturity",
+    "evidenced": "Criteria evidenced",
+    "top_gap": "Most blocking gap",
+    "error": "Could not assess because",
+}
+
+
+def volume_chart(days: pd.DataFrame) -> alt.LayerChart:
+    """Records per day, in the chat and on the assessment pages, one row per day (oldest
+    first, days without records included), each row labelled with its total."""
+    days = fill_days(days)
     long = days.melt(
         "day", value_vars=["asks", "classifications"], var_name="kind", value_name="records"
     )
-    long["date"] = pd.to_datetime(long["day"]).dt.strftime("%d %b %Y")
-    chart: alt.Chart = (
-        alt.Chart(long, title="Volume per day")
-        .mark_bar(size=26)
-        .encode(
-            x=alt.X("date:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("records:Q", title="records", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("kind:N", title=None),
-            tooltip=["date", "kind", "records"],
-        )
-        .properties(height=220)
+    long["kind"] = long["kind"].map(KINDS)
+    long["date"] = pd.to_datetime(long["day"]).dt.strftime("%a %d %b")
+    y = alt.Y("date:O", title=None, sort=None, axis=alt.Axis(labelLimit=0))
+    base = alt.Chart(long, title="Records per day")
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X("sum(records):Q", title="records", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color(
+            "kind:N",
+            title=None,
+            scale=alt.Scale(domain=list(KINDS.values())),
+            legend=alt.Legend(orient="top"),
+        ),
+        order=alt.Order("kind:N", sort="descending"),
+        tooltip=["date", "kind", "records"],
     )
+    totals = base.mark_text(align="left", dx=4, fontWeight="bold").encode(
+        y=y, x=alt.X("sum(records):Q"), text=alt.Text("sum(records):Q", format="d")
+    )
+    chart: alt.LayerChart = (bars + totals).properties(height=alt.Step(26))
     return chart
+
+
+def fill_days(days: pd.DataFrame, *, at_least: int = 7) -> pd.DataFrame:
+    """Every day up to the last in ``days`` (from the first, and at least ``at_least`` days),
+    zero where nothing was recorded."""
+    if days.empty:
+        return pd.DataFrame(columns=["day", "asks", "classifications"])
+    index = pd.to_datetime(days["day"])
+    first = min(index.min(), index.max() - pd.Timedelta(days=at_least - 1))
+    span = pd.date_range(first, index.max(), freq="D")
+    filled = (
+        days.assign(day=index)
+        .set_index("day")[["asks", "classifications"]]
+        .reindex(span, fill_value=0)
+        .rename_axis("day")
+        .reset_index()
+    )
+    filled["day"] = filled["day"].dt.strftime("%Y-%m-%d")
+    return filled
 
 
 def gate_chart(data: pd.DataFrame) -> alt.LayerChart:
@@ -91,7 +146,7 @@ def gate_chart(data: pd.DataFrame) -> alt.LayerChart:
         tooltip=["metric", "value", "threshold", "status"],
     )
     ticks = base.mark_tick(color="black", thickness=2, size=18).encode(x="threshold:Q")
-    layered: alt.LayerChart = (bars + ticks).properties(height=max(160, 24 * len(data)))
+    layered: alt.LayerChart = (bars + ticks).properties(height=alt.Step(26))
     return layered
 
 
@@ -106,14 +161,16 @@ def confusion_chart(data: pd.DataFrame) -> alt.LayerChart:
         tooltip=["gold", "predicted", "count"],
     )
     labels = base.mark_text(fontSize=14).encode(text="count:Q")
-    layered: alt.LayerChart = (cells + labels).properties(width=360, height=240)
+    layered: alt.LayerChart = (cells + labels).properties(width=alt.Step(110), height=alt.Step(60))
     return layered
 
 
 __all__ = [
+    "RESULT_LABELS",
     "VERDICT_ORDER",
     "bar_chart",
     "confusion_chart",
+    "fill_days",
     "gate_chart",
     "portfolio_summary",
     "volume_chart",

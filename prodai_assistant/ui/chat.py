@@ -1,7 +1,7 @@
 """A chat conversation as plain data: entries, the history the assistant sees, Markdown export.
 
-The app keeps one ``Conversation`` per browser session in ``st.session_state``; nothing here
-touches Streamlit, so two conversations can only meet if someone passes the same object twice.
+The app keeps the open ``Conversation`` in ``st.session_state`` and a copy of each one in the
+conversation store (``convstore``), so a reload brings it back; nothing here touches Streamlit.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..models import AUDIENCE_LABELS, Answer, Role
+from ..models import AUDIENCE_LABELS, Answer, Audience, Role
 from .render import VERDICT_LABELS
 
 STARTER_QUESTIONS = (
@@ -20,10 +20,20 @@ STARTER_QUESTIONS = (
     "How should I explain Production AI to the CFO?",
     "What is the difference between a pilot and production?",
 )
+TITLE_CHARS = 60
 
 
 def new_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+def new_conversation_id() -> str:
+    """16 hex characters: the id a conversation is known by in the URL and the store."""
+    return uuid.uuid4().hex[:16]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class ChatEntry(BaseModel):
@@ -37,34 +47,58 @@ class ChatEntry(BaseModel):
     answer: Answer | None = None
     error: str | None = Field(default=None, description="Friendly message shown instead.")
     record_id: str | None = Field(default=None, description="Audit record the answer is in.")
+    feedback: int | None = Field(default=None, description="Thumbs given: 1 up, 0 down.")
     comment_saved: bool = False
     feedback_error: str | None = None
 
 
 class Conversation(BaseModel):
-    """The messages of one browser session, oldest first."""
+    """The messages of one conversation, oldest first, and the lens it was held in."""
 
     model_config = ConfigDict(extra="forbid")
 
-    session_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    id: str = Field(default_factory=new_conversation_id)
+    session_id: str = Field(
+        default_factory=lambda: uuid.uuid4().hex, description="Audit-trail session id."
+    )
+    lens: Audience = "all"
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
     entries: list[ChatEntry] = Field(default_factory=list)
 
     def add_question(self, text: str) -> ChatEntry:
-        entry = ChatEntry(role="user", content=text)
-        self.entries.append(entry)
-        return entry
+        return self._add(ChatEntry(role="user", content=text))
 
-    def add_answer(self, answer: Answer, record_id: str | None = None) -> ChatEntry:
+    def add_answer(
+        self, answer: Answer, record_id: str | None = None, *, entry_id: str | None = None
+    ) -> ChatEntry:
         entry = ChatEntry(
-            role="assistant", content=answer.answer, answer=answer, record_id=record_id
+            id=entry_id or new_id(),
+            role="assistant",
+            content=answer.answer,
+            answer=answer,
+            record_id=record_id,
         )
-        self.entries.append(entry)
-        return entry
+        return self._add(entry)
 
     def add_error(self, message: str) -> ChatEntry:
-        entry = ChatEntry(role="assistant", content=message, error=message)
+        return self._add(ChatEntry(role="assistant", content=message, error=message))
+
+    def _add(self, entry: ChatEntry) -> ChatEntry:
         self.entries.append(entry)
+        self.updated_at = _now()
         return entry
+
+    def pending(self) -> ChatEntry | None:
+        """The last question when nothing has answered it yet (asked while the app prepared)."""
+        last = self.entries[-1] if self.entries else None
+        return last if last is not None and last.role == "user" else None
+
+    def title(self) -> str:
+        """The first question, shortened to one line: how the sidebar lists the conversation."""
+        first = next((e.content for e in self.entries if e.role == "user"), "New chat")
+        line = " ".join(first.split())
+        return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1].rstrip() + "…"
 
     def history(self) -> list[dict[str, str]]:
         """Turns for ``Assistant.ask``: answered questions only; failed ones are left out."""
@@ -108,8 +142,15 @@ def _answer_lines(answer: Answer) -> list[str]:
         lines += ["", "Sources:", ""]
         for c in answer.citations:
             quote = " ".join(c.quote.split())
-            lines.append(f"{c.marker}. {c.title}, *{c.section}* (`{c.chunk_id}`): “{quote}”")
+            lines.append(f"{c.marker}. {c.title}, *{c.section}*: “{quote}”")
     return lines
 
 
-__all__ = ["STARTER_QUESTIONS", "ChatEntry", "Conversation", "conversation_markdown", "new_id"]
+__all__ = [
+    "STARTER_QUESTIONS",
+    "ChatEntry",
+    "Conversation",
+    "conversation_markdown",
+    "new_conversation_id",
+    "new_id",
+]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 import pandas as pd
 import streamlit as st
 
 from ..errors import ProdAIError
-from ..models import Assessment
-from . import portfolio, services, trail, widgets
-from .chat import ChatEntry, Conversation
+from ..models import Answer, Assessment
+from . import portfolio, services, sessions, trail, widgets
+from .chat import ChatEntry, Conversation, new_id
 
 log = logging.getLogger(__name__)
 CLASSIFY_RESULT_KEY = "prodai.classify_result"
@@ -24,44 +24,85 @@ def show_entry(entry: ChatEntry, conversation: Conversation) -> None:
     with st.chat_message(entry.role):
         if entry.role == "user":
             widgets.show_user_text(entry.content)
-        elif entry.error is not None:
-            st.error(entry.error, icon=":material/error:")
-        elif entry.answer is not None:
-            widgets.show_answer(entry.answer, key=entry.id)
-            widgets.feedback_controls(entry, conversation.session_id)
+            return
+        with st.container(key=f"answer-{entry.id}"):
+            if entry.error is not None:
+                st.error(entry.error, icon=":material/error:")
+            elif entry.answer is not None:
+                widgets.show_answer(entry.answer, key=entry.id)
+                widgets.feedback_controls(entry, conversation)
 
 
-def answer_question(question: str, conversation: Conversation) -> None:
-    """Ask the assistant, stream the answer in, record it, and keep it in the history."""
-    history = conversation.history()
-    conversation.add_question(question)
+def submit(text: str, conversation: Conversation) -> ChatEntry:
+    """Add what the user sent to the conversation, show it and keep it (answered next)."""
+    entry = conversation.add_question(text)
     with st.chat_message("user"):
-        widgets.show_user_text(question)
+        widgets.show_user_text(text)
+    sessions.save(conversation)
+    return entry
+
+
+def waiting() -> None:
+    """In place of an answer while the knowledge base is prepared."""
     with st.chat_message("assistant"):
+        st.caption("Your question will be answered as soon as the knowledge base is ready.")
+
+
+def answer_pending(question: ChatEntry, conversation: Conversation) -> str:
+    """Answer ``question`` (the conversation's last entry), stream it in, record and keep it;
+    returns the id of the entry shown in reply."""
+    history = conversation.history()
+    entry_id = new_id()
+    with st.chat_message("assistant"), st.container(key=f"answer-{entry_id}"):
         started = time.perf_counter()
         draft = widgets.DraftArea()
         try:
             with st.spinner("Searching the knowledge base…"):
-                answer = services.assistant().ask(
-                    question, history=history, audience=services.audience(), on_token=draft.add
-                )
+                answer = _ask(question.content, history, draft.add)
         except ProdAIError as exc:
             st.error(conversation.add_error(str(exc)).content, icon=":material/error:")
-            return
+            sessions.save(conversation)
+            return conversation.entries[-1].id
         except Exception:
             log.exception("answering a question failed")
             message = services.GENERIC_ERROR.format(action="answering")
             st.error(conversation.add_error(message).content, icon=":material/error:")
-            return
+            sessions.save(conversation)
+            return conversation.entries[-1].id
         finally:
             draft.clear()  # the verified answer replaces the unverified draft
         latency = (time.perf_counter() - started) * 1000
         record_id = trail.record_answer(
             answer, session_id=conversation.session_id, history=history, latency_ms=latency
         )
-        entry = conversation.add_answer(answer, record_id)
+        entry = conversation.add_answer(answer, record_id, entry_id=entry_id)
+        sessions.save(conversation)
         widgets.show_answer(answer, stream=True, key=entry.id)
-        widgets.feedback_controls(entry, conversation.session_id)
+        widgets.feedback_controls(entry, conversation)
+        return entry.id
+
+
+def _ask(text: str, history: list[dict[str, str]], on_token: Callable[[str], None]) -> Answer:
+    """Ask the assistant; a message too long to be a question is taken as a description."""
+    assistant = services.assistant()
+    lens = services.audience()
+    if len(text.strip()) <= services.settings().max_question_chars:
+        return assistant.ask(text, history=history, audience=lens, on_token=on_token)
+    from ..assistant import assessment_summary  # the assistant's own wording of a scorecard
+
+    started = time.perf_counter()
+    assessment = assistant.classify(text)
+    body, citations = assessment_summary(assessment, lens)
+    return Answer(
+        question=text,
+        standalone_question=text,
+        answer=body,
+        citations=citations,
+        intent="assessment",
+        audience=lens,
+        assessment=assessment,
+        latency_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
 
 
 def assess(description: str) -> None:
@@ -133,10 +174,12 @@ def portfolio_results(run_key: Hashable) -> pd.DataFrame | None:
 __all__ = [
     "CLASSIFY_RESULT_KEY",
     "PORTFOLIO_RESULT_KEY",
-    "answer_question",
+    "answer_pending",
     "assess",
     "assess_portfolio",
     "last_assessment",
     "portfolio_results",
     "show_entry",
+    "submit",
+    "waiting",
 ]

@@ -1,15 +1,50 @@
-"""Pure helpers for the knowledge base page: filter, overview rows, body and sources markdown."""
+"""Pure helpers for the knowledge base page: filter, overview rows, sections with anchors,
+sources markdown, and the link from a cited section to its place on the page."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from ..models import AUDIENCE_LABELS, Document
 from .render import escape_markdown
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 _TITLE = re.compile(r"\A\s*#\s+[^\n]*\n?")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+PAGE = "knowledge"
+
+
+def slug(text: str) -> str:
+    """'Reliable and governed through xOps' -> 'reliable-and-governed-through-xops'."""
+    return _NOT_SLUG.sub("-", text.lower()).strip("-") or "section"
+
+
+def anchor_key(doc_id: str, section: str) -> str:
+    """The key (so the CSS class ``st-key-<key>``) of a section's block on the page."""
+    return f"kb-{slug(doc_id)}-{slug(section)}"
+
+
+def section_link(doc_id: str, section: str) -> str:
+    """Relative URL of a section on the knowledge base page (opens that document there)."""
+    return f"{PAGE}?doc={quote(doc_id, safe='')}&section={quote(slug(section), safe='')}"
+
+
+def split_sections(doc: Document) -> tuple[str, list[tuple[str, str]]]:
+    """The text before the first ``##`` heading, then (heading, body) for each section."""
+    body = body_without_title(doc)
+    parts = _SECTION.split(body)
+    intro, rest = parts[0].strip(), parts[1:]
+    return intro, [(rest[i].strip(), rest[i + 1].strip()) for i in range(0, len(rest) - 1, 2)]
+
+
+def section_text(documents: Sequence[Document], doc_id: str, section: str) -> str | None:
+    """The body of section ``section`` of document ``doc_id``; None when it is not there."""
+    for doc in documents:
+        if doc.doc_id == doc_id:
+            return next((text for head, text in split_sections(doc)[1] if head == section), None)
+    return None
 
 
 def sections(doc: Document) -> list[str]:
@@ -67,10 +102,16 @@ def sources_markdown(doc: Document) -> str:
 
 
 __all__ = [
+    "PAGE",
+    "anchor_key",
     "body_without_title",
     "filter_documents",
     "overview",
+    "section_link",
+    "section_text",
     "sections",
+    "slug",
     "sources_markdown",
+    "split_sections",
     "topic_label",
 ]

@@ -35,24 +35,38 @@ def _ms(value: float | None) -> str:
 
 
 def headline(stats: OpsStats) -> list[tuple[str, str, str | None]]:
-    """Label, formatted value and a short note for each headline metric."""
+    """Label, formatted value and a short note for each headline metric.
+
+    "Assessments" counts every verdict, so it is the total of the verdict chart: those of the
+    assessment pages and those of descriptions pasted in the chat (recorded as chat records).
+    """
     ratings = stats.feedback_positive + stats.feedback_negative
+    assessed = sum(stats.verdict_mix.values())
+    in_chat = max(assessed - stats.classifications, 0)
     return [
-        ("Records", f"{stats.total:,}", f"{stats.asks:,} asks, {stats.classifications:,} assessed"),
+        (
+            "Records",
+            f"{stats.total:,}",
+            f"{stats.asks:,} in the chat, {stats.classifications:,} on the assessment pages",
+        ),
         ("Latency p50", _ms(stats.latency_p50_ms), None),
         ("Latency p95", _ms(stats.latency_p95_ms), None),
         ("Refusal rate", _percent(stats.refusal_rate), f"{stats.refused:,} refused"),
         ("Positive feedback", _percent(stats.feedback_ratio), f"{ratings:,} rated answers"),
-        ("Assessments", f"{stats.classifications:,}", None),
+        ("Assessments", f"{assessed:,}", f"{in_chat:,} pasted in the chat" if in_chat else None),
     ]
 
 
+VERDICTS = ("production", "demo", "not_assessable")
+
+
 def verdict_mix(stats: OpsStats) -> pd.DataFrame:
-    """Assessments per verdict, labelled for the chart."""
+    """Assessments per verdict, every verdict listed (zero too), labelled for the chart."""
+    known = [v for v in VERDICTS] + [v for v in stats.verdict_mix if v not in VERDICTS]
     return pd.DataFrame(
         {
-            "verdict": [VERDICT_LABELS.get(v, v) for v in stats.verdict_mix],
-            "projects": list(stats.verdict_mix.values()),
+            "verdict": [VERDICT_LABELS.get(v, v) for v in known],
+            "projects": [int(stats.verdict_mix.get(v, 0)) for v in known],
         }
     )
 

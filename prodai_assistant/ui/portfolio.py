@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..csvio import MAX_BYTES, MAX_ROWS, csv_bytes, read_csv
 from ..errors import InputError, ProdAIError
+from ..labels import VERDICT_LABELS
 from ..models import Assessment
 
 DESCRIPTION_HINTS = ("description", "summary", "details", "detail", "text", "about", "notes")
@@ -29,6 +30,8 @@ RESULT_COLUMNS = (
     "top_gap",
     "error",
 )
+VERDICTS = ("production", "demo", "not_assessable")
+LEVEL_NAMES = ("concept or demo", "pilot", "deployed", "operated", "optimised")
 
 log = logging.getLogger(__name__)
 
@@ -124,12 +127,41 @@ def value_counts(results: pd.DataFrame, column: str) -> pd.DataFrame:
     return pd.DataFrame({column: counts.index.astype(str), "projects": counts.to_numpy()})
 
 
+def verdict_counts(results: pd.DataFrame) -> pd.DataFrame:
+    """Projects per verdict, every verdict listed, summing to all rows: a row that could not
+    be read or assessed counts under "Can't assess this"."""
+    ok = _assessed(results)
+    counts = {v: int(((results["verdict"] == v) & ok).sum()) for v in VERDICTS}
+    counts["not_assessable"] += int((~ok).sum())
+    return pd.DataFrame(
+        {"verdict": [VERDICT_LABELS[v] for v in VERDICTS], "projects": list(counts.values())}
+    )
+
+
+def maturity_counts(results: pd.DataFrame) -> pd.DataFrame:
+    """Projects per maturity level 0-4 (every level listed), among those that were assessed."""
+    placed = results[_assessed(results) & (results["verdict"] != "not_assessable")]
+    levels = pd.to_numeric(placed["maturity_level"], errors="coerce")
+    return pd.DataFrame(
+        {
+            "maturity": [f"Level {n} · {name}" for n, name in enumerate(LEVEL_NAMES)],
+            "projects": [int((levels == n).sum()) for n in range(len(LEVEL_NAMES))],
+        }
+    )
+
+
+def _assessed(results: pd.DataFrame) -> pd.Series:
+    return results["error"].fillna("") == ""
+
+
 def results_csv(results: pd.DataFrame) -> bytes:
     """UTF-8 (with BOM, so Excel detects it) CSV of the results, safe to open in a spreadsheet."""
     return csv_bytes(list(results.columns), results.to_dict("records"))
 
 
 __all__ = [
+    "LEVEL_NAMES",
+    "VERDICTS",
     "DESCRIPTION_HINTS",
     "MAX_BYTES",
     "MAX_ROWS",
@@ -142,4 +174,6 @@ __all__ = [
     "require_columns",
     "results_csv",
     "value_counts",
+    "verdict_counts",
+    "maturity_counts",
 ]

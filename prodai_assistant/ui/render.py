@@ -10,34 +10,22 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from ..labels import VERDICT_LABELS
-from ..models import AUDIENCE_LABELS, Assessment, Citation, Criterion
+from ..models import AUDIENCE_LABELS, Assessment, Criterion
 
-BadgeColor = Literal["green", "orange", "gray"]
-VERDICT_COLORS: dict[str, BadgeColor] = {
-    "production": "green",
-    "demo": "orange",
-    "not_assessable": "gray",
-}
-VERDICT_ICONS = {
-    "production": ":material/verified:",
-    "demo": ":material/science:",
-    "not_assessable": ":material/help:",
-}
 STATUS_COLORS = {
     "evidenced": "#c8f2d0",
     "partial": "#fff1b8",
     "missing": "#eceff3",
     "contradicted": "#ffd6d6",
 }
-POLARITY_STYLES = {
-    "positive": "background-color:#c8f2d0;color:#0b3d17;border-radius:3px;padding:0 2px;",
-    "negative": "background-color:#ffd6d6;color:#5c0a0a;border-radius:3px;padding:0 2px;",
-}
+# One light colour per criterion, hues far apart so two overlapping ones stay distinguishable.
+PALETTE = (
+    "#a9cfff", "#b7e6a5", "#ffd27a", "#f4b3d3", "#9fe0d8", "#ffb98f", "#c9b6f2", "#d8d89a",
+)  # fmt: skip
 
 # Characters that mean something to CommonMark, Streamlit's math ($) or raw HTML (<, &).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
@@ -74,15 +62,9 @@ def stream_pieces(text: str, words: int = 4, delay: float = 0.0) -> Iterator[str
         yield "".join(tokens[i : i + words])
 
 
-def citation_label(citation: Citation) -> str:
-    """Expander label: '[2] Four hallmarks · Deployed in real operations'."""
-    return f"[{citation.marker}] {citation.title} · {citation.section}"
-
-
-def citation_markdown(citation: Citation) -> str:
-    """The quoted corpus text, then where it comes from."""
-    quote = "\n".join(f"> {line}" if line else ">" for line in citation.quote.splitlines())
-    return f"{quote}\n\n**{citation.title}**, section *{citation.section}* · `{citation.chunk_id}`"
+def colours(criteria: Sequence[Criterion]) -> dict[str, str]:
+    """A distinct highlight colour per criterion key, in scorecard order."""
+    return {c.key: PALETTE[i % len(PALETTE)] for i, c in enumerate(criteria)}
 
 
 @dataclass(frozen=True)
@@ -90,63 +72,57 @@ class _Mark:
     start: int
     end: int
     polarity: str
-    label: str
+    key: str
+    name: str
 
 
 def evidence_marks(text: str, criteria: Sequence[Criterion]) -> list[_Mark]:
     """Evidence spans that really are substrings of ``text`` at their offsets; others dropped."""
     marks = []
-    for criterion in criteria:
-        for span in criterion.evidence:
+    for c in criteria:
+        for span in c.evidence:
             if 0 <= span.start < span.end <= len(text) and text[span.start : span.end] == span.text:
-                marks.append(_Mark(span.start, span.end, span.polarity, criterion.name))
+                marks.append(_Mark(span.start, span.end, span.polarity, c.key, c.name))
     return marks
 
 
 def highlight_evidence(text: str, criteria: Sequence[Criterion]) -> str:
-    """One-line HTML of ``text`` with evidence spans in <mark>; every character escaped.
+    """One-line HTML of ``text`` with each criterion's evidence in its colour; all escaped.
 
-    Overlapping spans are split at their boundaries; a piece inside any negative span is shown
-    as negative. Newlines become <br> so no blank line can end the HTML block early.
+    Overlapping spans are split at their boundaries and show the colours of every criterion
+    they support, in bands; red flags and negated claims get a wavy red underline. Newlines
+    become <br> so no blank line can end the HTML block early.
     """
+    palette = colours(criteria)
     marks = evidence_marks(text, criteria)
     cuts = sorted({0, len(text)} | {m.start for m in marks} | {m.end for m in marks})
     pieces = []
     for start, end in zip(cuts, cuts[1:], strict=False):
         covering = [m for m in marks if m.start <= start and end <= m.end]
-        pieces.append(_piece(text[start:end], covering))
-    body = "".join(pieces)
-    return f'<div class="prodai-evidence" style="line-height:1.7;">{body}</div>'
+        pieces.append(_piece(text[start:end], covering, palette))
+    return f'<div class="prodai-evidence" style="line-height:1.75;">{"".join(pieces)}</div>'
 
 
-def _piece(text: str, covering: Sequence[_Mark]) -> str:
+def _piece(text: str, covering: Sequence[_Mark], palette: Mapping[str, str]) -> str:
     escaped = html.escape(text, quote=True).replace("\r", "").replace("\n", "<br>")
     if not covering:
         return escaped
-    polarity = "negative" if any(m.polarity == "negative" for m in covering) else "positive"
-    labels = sorted({m.label for m in covering})
-    title = html.escape(f"{polarity} evidence: {', '.join(labels)}", quote=True)
-    return f'<mark title="{title}" style="{POLARITY_STYLES[polarity]}">{escaped}</mark>'
-
-
-def status_style(status: object) -> str:
-    """CSS for a Status cell: its colour says evidenced, partial, missing or contradicted."""
-    color = STATUS_COLORS.get(str(status))
-    return f"background-color: {color}; color: #1d232c" if color else ""
-
-
-def criteria_rows(assessment: Assessment) -> list[dict[str, str | int]]:
-    """Rows for the per-criterion table."""
-    return [
-        {
-            "Criterion": c.name,
-            "Group": "Hallmark" if c.group == "hallmark" else "Bottom line",
-            "Status": c.status,
-            "Evidence": len(c.evidence),
-            "Why": c.rationale,
-        }
-        for c in assessment.criteria
-    ]
+    keys = list(dict.fromkeys(m.key for m in covering))
+    names = list(dict.fromkeys(m.name for m in covering))
+    negative = any(m.polarity == "negative" for m in covering)
+    shades = [palette.get(k, PALETTE[0]) for k in keys]
+    if len(shades) == 1:
+        background = shades[0]
+    else:
+        step = 100 / len(shades)
+        stops = ", ".join(
+            f"{c} {i * step:.0f}% {(i + 1) * step:.0f}%" for i, c in enumerate(shades)
+        )
+        background = f"linear-gradient(to bottom, {stops})"
+    kind = "red flag or negated claim" if negative else "evidence"
+    title = html.escape(f"{kind}: {', '.join(names)}", quote=True)
+    css = "negative" if negative else "positive"
+    return f'<mark class="{css}" title="{title}" style="background:{background}">{escaped}</mark>'
 
 
 def _cell(text: str) -> str:
@@ -193,20 +169,15 @@ def _bullets(heading: str, items: Sequence[str]) -> list[str]:
 
 
 __all__ = [
-    "POLARITY_STYLES",
+    "PALETTE",
     "STATUS_COLORS",
-    "VERDICT_COLORS",
-    "VERDICT_ICONS",
     "VERDICT_LABELS",
     "assessment_markdown",
     "audience_label",
-    "citation_label",
-    "citation_markdown",
-    "criteria_rows",
+    "colours",
     "escape_fields",
     "escape_markdown",
     "evidence_marks",
     "highlight_evidence",
-    "status_style",
     "stream_pieces",
 ]

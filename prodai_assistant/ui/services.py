@@ -1,6 +1,8 @@
-"""The app's wiring: settings, the one shared assistant, the audit store, friendly errors.
+"""The app's wiring: settings, the one shared assistant, the lens, friendly errors.
 
-Tests (and embedders of the app) replace the assistant without touching the environment:
+The shared assistant is prepared in the background (``startup``); ``ready_assistant`` never
+waits for it, ``assistant`` does. Tests (and embedders of the app) replace the assistant
+without touching the environment:
 put an object in ``st.session_state[ASSISTANT_KEY]`` (one session) or call
 ``set_assistant_factory`` (the whole process). Settings can be replaced the same way through
 ``st.session_state[SETTINGS_KEY]``.
@@ -9,7 +11,6 @@ put an object in ``st.session_state[ASSISTANT_KEY]`` (one session) or call
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -19,7 +20,10 @@ import streamlit as st
 from ..config import Settings
 from ..errors import ProdAIError
 from ..models import AUDIENCES, Answer, Assessment, Audience, Document, IndexStatus
+from . import prebuild, startup
 from .chat import Conversation
+from .jobs import Job
+from .knowledge import section_text
 
 ASSISTANT_KEY = "prodai.assistant"
 SETTINGS_KEY = "prodai.settings"
@@ -59,8 +63,10 @@ AssistantFactory = Callable[[Settings, Progress], AssistantLike]
 
 
 def _default_factory(settings: Settings, progress: Progress) -> AssistantLike:
-    from ..assistant import Assistant  # heavy (torch, chromadb): only when the app really needs it
+    from ..assistant import Assistant  # heavy: only when the app really needs it
 
+    if not settings.index_dir.exists():  # first start: the heavy part in a child process
+        prebuild.build_aside(settings, progress)
     assistant: AssistantLike = Assistant.from_settings(settings, progress=progress)
     return assistant
 
@@ -68,11 +74,16 @@ def _default_factory(settings: Settings, progress: Progress) -> AssistantLike:
 _factory: AssistantFactory = _default_factory
 
 
+def current_factory() -> AssistantFactory:
+    """What builds the shared assistant (the real ``Assistant`` unless replaced)."""
+    return _factory
+
+
 def set_assistant_factory(factory: AssistantFactory | None) -> None:
     """Build the shared assistant with ``factory`` (None restores the real one); clears caches."""
     global _factory
     _factory = factory or _default_factory
-    _shared_slot.clear()
+    startup.clear()
 
 
 @contextmanager
@@ -95,60 +106,78 @@ def settings() -> Settings:
     return Settings.load()  # ConfigError names the variable; the page shows it
 
 
-class _Slot:
-    """Holds the process's one assistant; the first session to need it builds it."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.assistant: AssistantLike | None = None
-
-
-@st.cache_resource(show_spinner=False)
-def _shared_slot(fingerprint: str, data_dir: str, corpus_dir: str) -> _Slot:
-    return _Slot()
+def start_preparing(cfg: Settings | None = None, *, retry: bool = False) -> Job | None:
+    """Begin preparing the shared assistant in the background (None when one is injected)."""
+    if st.session_state.get(ASSISTANT_KEY) is not None:
+        return None
+    return startup.ensure_started(cfg or settings(), _factory, retry=retry)
 
 
-def assistant() -> AssistantLike:
-    """The session's injected assistant, else the shared one (built once, with progress)."""
+def ready_assistant() -> AssistantLike | None:
+    """The assistant if it can answer now, else None; never waits."""
     injected = st.session_state.get(ASSISTANT_KEY)
     if injected is not None:
         return injected  # type: ignore[no-any-return]
-    cfg = settings()
-    slot = _shared_slot(cfg.fingerprint(), str(cfg.data_dir), str(cfg.corpus_dir))
-    if slot.assistant is not None:
-        return slot.assistant
-    if not slot.lock.acquire(blocking=False):
-        with st.spinner("Another session is preparing the knowledge base…"):
-            slot.lock.acquire()
+    job = start_preparing()
+    if job is None or not job.succeeded:
+        return None
+    ready: AssistantLike = job.result
+    return ready
+
+
+def assistant() -> AssistantLike:
+    """The session's injected assistant, else the shared one; waits (with a progress bar)
+    while it is being prepared, and tries again when an earlier attempt failed."""
+    injected = st.session_state.get(ASSISTANT_KEY)
+    if injected is not None:
+        return injected  # type: ignore[no-any-return]
+    job = start_preparing(retry=True)
+    assert job is not None
+    if not job.succeeded and not job.failed:
+        bar = st.progress(job.fraction(), text=preparing_label(job))
+        while not job.wait(0.25):
+            bar.progress(job.fraction(), text=preparing_label(job))
+        bar.empty()
+    if job.error is not None:
+        raise job.error
+    return job.result  # type: ignore[no-any-return]
+
+
+def assistant_getter() -> Callable[[], AssistantLike]:
+    """A callable a background thread can use to get this session's assistant (it waits for
+    the shared one to be ready; session state is not readable from other threads)."""
+    injected = st.session_state.get(ASSISTANT_KEY)
+    if injected is not None:
+        return lambda: injected
+    job = start_preparing(retry=True)
+    assert job is not None
+
+    def get() -> AssistantLike:
+        job.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result  # type: ignore[no-any-return]
+
+    return get
+
+
+def preparing_label(job: Job) -> str:
+    """'Preparing the knowledge base, about 12 seconds' (minutes once it is long)."""
+    left = job.seconds_left()
+    if left >= 90:
+        return f"Preparing the knowledge base, about {round(left / 60)} minutes"
+    return f"Preparing the knowledge base, about {left} second{'s' if left != 1 else ''}"
+
+
+def passages() -> Callable[[str, str], str | None]:
+    """Look up a cited section's text; nothing while the knowledge base is being prepared."""
+    ready = ready_assistant()
     try:
-        if slot.assistant is None:
-            slot.assistant = _build_with_progress(cfg)
-        return slot.assistant
-    finally:
-        slot.lock.release()
-
-
-def _build_with_progress(cfg: Settings) -> AssistantLike:
-    with st.status("Preparing the knowledge base…", expanded=True) as box:
-        bar = st.progress(0.0, text="Loading the corpus and the embedding model")
-
-        def progress(stage: str, done: int, total: int) -> None:
-            fraction = min(done / total, 1.0) if total else 1.0
-            bar.progress(fraction, text=f"{stage}: {done} of {total}")
-
-        try:
-            built = _factory(cfg, progress)
-            status = built.status()
-        except BaseException:
-            box.update(label="The knowledge base could not be prepared", state="error")
-            raise
-        bar.progress(1.0, text="Done")
-        box.update(
-            label=f"Knowledge base ready: {status.documents} documents, {status.chunks} chunks",
-            state="complete",
-            expanded=False,
-        )
-    return built
+        documents = ready.documents() if ready is not None else []
+    except Exception:  # the passage is context: the quote alone still shows
+        log.warning("reading the documents for the sources failed", exc_info=True)
+        documents = []
+    return lambda doc_id, section: section_text(documents, doc_id, section)
 
 
 def audience() -> Audience:
@@ -158,17 +187,11 @@ def audience() -> Audience:
 
 
 def conversation() -> Conversation:
-    """This browser session's conversation (created on first use)."""
+    """The conversation open in this browser session (created on first use)."""
     if CONVERSATION_KEY not in st.session_state:
-        st.session_state[CONVERSATION_KEY] = Conversation()
+        st.session_state[CONVERSATION_KEY] = Conversation(lens=audience())
     convo: Conversation = st.session_state[CONVERSATION_KEY]
     return convo
-
-
-def new_chat() -> None:
-    """Start over, keeping the session id the audit trail knows this browser by."""
-    old = conversation()
-    st.session_state[CONVERSATION_KEY] = Conversation(session_id=old.session_id)
 
 
 def ask_later(question: str) -> None:
@@ -193,11 +216,16 @@ __all__ = [
     "AssistantLike",
     "ask_later",
     "assistant",
+    "assistant_getter",
     "audience",
     "conversation",
+    "current_factory",
     "friendly_errors",
-    "new_chat",
+    "passages",
+    "preparing_label",
+    "ready_assistant",
     "set_assistant_factory",
     "settings",
+    "start_preparing",
     "take_pending_question",
 ]

@@ -1,16 +1,20 @@
-"""The frame around every page: navigation, the sidebar (lens, index status), error boundary."""
+"""The frame around every page: navigation, the sidebar (conversations, lens, about), the
+settings check and the error boundary."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
 
+from ..errors import ConfigError
 from ..models import AUDIENCE_LABELS, AUDIENCES
-from . import services
+from . import services, sessions
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+SIDEBAR_TITLE_CHARS = 42
 
 
 def pages() -> dict[str, list[StreamlitPage]]:
@@ -34,40 +38,102 @@ def pages() -> dict[str, list[StreamlitPage]]:
     }
 
 
-def warm_up() -> bool:
-    """Load the assistant in the main area, so a first-run index build shows its progress there."""
-    with services.friendly_errors("preparing the knowledge base"):
-        services.assistant()
-        return True
-    return False
+def settings_ok() -> bool:
+    """False (with the setting to fix shown) when the environment's settings are invalid."""
+    try:
+        services.settings()
+    except ConfigError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return False
+    return True
 
 
-def sidebar(ready: bool = True) -> None:
-    """Stakeholder lens and index status (when the assistant is ``ready``), on every page."""
+def sidebar(page: StreamlitPage) -> DeltaGenerator | None:
+    """The lens and what the assistant is; returns the place for this browser's conversations
+    on the chat page (filled by ``conversations`` once the page has run, so a new one shows)."""
     with st.sidebar:
+        slot = st.container() if page.url_path in ("", "chat") else None
         st.selectbox(
             "Stakeholder lens",
             AUDIENCES,
             format_func=lambda key: AUDIENCE_LABELS[key],
             key=services.LENS_KEY,
+            on_change=sessions.lens_changed,
             help="Frames answers and stakeholder notes for this audience.",
         )
-        if ready:
-            with services.friendly_errors("reading the index status"):
-                _index_status()
-        st.caption("Answers come only from the built-in knowledge base, with citations.")
+        with services.friendly_errors("reading about the assistant"):
+            _about()
+    return slot
 
 
-def _index_status() -> None:
-    status = services.assistant().status()
-    with st.expander("Index status", expanded=False):
-        st.markdown(
-            f"- Documents: **{status.documents}**\n"
-            f"- Chunks: **{status.chunks}**\n"
-            f"- Corpus hash: `{status.corpus_hash[:12]}`\n"
-            f"- Embedder: `{status.embedder}`\n"
-            f"- Answer backend: `{services.settings().llm}`\n"
-            f"- Built: {status.built_at[:19].replace('T', ' ')}"
+def conversations(slot: DeltaGenerator | None) -> None:
+    """New chat and this browser's recent conversations, to reopen or delete; then ask the
+    page which browser this is (last: its answer reruns the app, which would cut this run)."""
+    if slot is not None:
+        with slot:
+            _conversations()
+    with st.sidebar:
+        sessions.mount_identity()
+
+
+def _conversations() -> None:
+    st.button(
+        "New chat",
+        icon=":material/add_comment:",
+        on_click=sessions.new_chat,
+        width="stretch",
+        key="new-chat",
+    )
+    items = sessions.recent()
+    if not items:
+        return
+    st.caption("Recent conversations")
+    current = services.conversation().id
+    for item in items:
+        title = item.title
+        if len(title) > SIDEBAR_TITLE_CHARS:
+            title = title[: SIDEBAR_TITLE_CHARS - 1].rstrip() + "…"
+        with st.container(horizontal=True, gap="small", vertical_alignment="center", wrap=False):
+            st.button(
+                title,
+                key=f"open-{item.id}",
+                on_click=sessions.reopen,
+                args=(item.id,),
+                type="primary" if item.id == current else "secondary",
+                width="stretch",
+                help=f"{item.title} · {item.questions} message(s) · "
+                f"{item.updated_at:%d %b %Y %H:%M} UTC",
+            )
+            st.button(
+                "",
+                icon=":material/delete:",
+                key=f"delete-{item.id}",
+                on_click=sessions.delete,
+                args=(item.id,),
+                type="tertiary",
+                help="Delete this conversation",
+            )
+
+
+def _about() -> None:
+    with st.expander("About this assistant", icon=":material/info:"):
+        st.caption(
+            "Answers come only from the built-in knowledge base about Production AI, with a "
+            "numbered source for every sentence. Project descriptions are assessed against "
+            "the four hallmarks and the bottom-line test."
+        )
+        ready = services.ready_assistant()
+        if ready is None:
+            st.caption("The knowledge base is being prepared.")
+            return
+        status = ready.status()
+        cfg = services.settings()
+        st.caption(
+            "For operators: "
+            f"{status.documents} documents, {status.chunks} chunks · "
+            f"corpus hash `{status.corpus_hash[:12]}` · embedder `{status.embedder}` · "
+            f"answer backend `{cfg.llm}` · index built {status.built_at[:19].replace('T', ' ')}"
+            f" · data dir `{cfg.data_dir}`"
         )
         if status.rebuilt:
             st.info("A damaged index was found and rebuilt from the corpus.")
@@ -79,4 +145,4 @@ def run(page: StreamlitPage) -> None:
         page.run()
 
 
-__all__ = ["PAGES_DIR", "pages", "run", "sidebar", "warm_up"]
+__all__ = ["PAGES_DIR", "conversations", "pages", "run", "settings_ok", "sidebar"]

@@ -1,36 +1,27 @@
-"""Streamlit pieces shared by the pages: an answer with its citations, a scorecard, feedback.
+"""Streamlit pieces shared by the pages: a question, an answer with its sources, feedback, and
+the progress of preparing the knowledge base.
 
-Text that may quote the user (a scorecard's reason, gaps, next steps and stakeholder notes, and
-the user's own messages) reaches ``st.markdown`` only through ``escape_markdown``.
+Text that may quote the user reaches ``st.markdown`` only escaped (``escape_markdown``).
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ..errors import ProdAIError
-from ..models import AUDIENCE_LABELS, AUDIENCES, Answer, Assessment
+from ..models import AUDIENCE_LABELS, Answer
 from ..text import canonicalize
-from . import services, trail
-from .chat import ChatEntry
-from .render import (
-    VERDICT_COLORS,
-    VERDICT_ICONS,
-    VERDICT_LABELS,
-    assessment_markdown,
-    audience_label,
-    citation_label,
-    citation_markdown,
-    criteria_rows,
-    escape_fields,
-    escape_markdown,
-    highlight_evidence,
-    status_style,
-    stream_pieces,
-)
+from . import services, sessions, trail
+from .chat import ChatEntry, Conversation
+from .jobs import Job
+from .render import escape_markdown, stream_pieces
+from .scorecard_view import show_scorecard
+from .sources import link_markers, sources_html
 
 STREAM_DELAY_S = 0.012  # enough to read as streaming, short enough not to slow anyone down
+LONG_CHARS = 700  # user messages longer than this (or than LONG_LINES lines) are collapsed
+LONG_LINES = 10
+PREVIEW_CHARS = 320
 
 
 class DraftArea:
@@ -51,154 +42,89 @@ class DraftArea:
         self._slot.empty()
 
 
+def is_long(text: str) -> bool:
+    return len(text) > LONG_CHARS or text.count("\n") >= LONG_LINES
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """The start of ``text``, cut at a space, with an ellipsis."""
+    head = " ".join(text[: limit + 40].split())
+    if len(head) <= limit:
+        return head + " …"
+    cut = head.rfind(" ", 0, limit)
+    return head[: cut if cut > limit // 2 else limit] + " …"
+
+
 def show_user_text(text: str) -> None:
-    """User text exactly as typed: no markdown, links, images or HTML."""
-    st.markdown(escape_markdown(text))
+    """User text exactly as typed (no markdown, links, images or HTML); long text collapsed."""
+    if not is_long(text):
+        st.markdown(escape_markdown(text))
+        return
+    st.markdown(escape_markdown(preview(text)))
+    with st.expander(f"Show all ({len(text):,} characters)"):
+        st.markdown(escape_markdown(text))
 
 
 def show_answer(answer: Answer, *, stream: bool = False, key: str = "") -> None:
-    """The answer (streamed on first display), its provenance and citations, any scorecard."""
+    """The answer (streamed on first display) with clickable markers, then its sources.
+
+    An assessment shows as its scorecard instead of a text that would repeat the table.
+    """
+    if answer.assessment is not None:
+        show_scorecard(
+            answer.assessment, answer.question, key=key, compact=True, citations=answer.citations
+        )
+        _notices(answer)
+        return
+    markers = {c.marker for c in answer.citations}
+    text = link_markers(answer.answer, markers, key)
     if answer.refused:
         st.warning(answer.answer, icon=":material/block:")
     elif stream:
-        st.write_stream(stream_pieces(_answer_markdown(answer), delay=STREAM_DELAY_S))
+        st.write_stream(stream_pieces(text, delay=STREAM_DELAY_S))
     else:
-        st.markdown(_answer_markdown(answer))
+        st.markdown(text)
     if answer.standalone_question.strip() != canonicalize(answer.question).text.strip():
         st.caption(f"Answered as: {escape_markdown(answer.standalone_question)}")
     if answer.audience != "all":
         st.caption(f"Framed for: {AUDIENCE_LABELS[answer.audience]}")
+    _notices(answer)
+    if answer.citations:
+        # The one kind of HTML shown here: built by sources_html, which escapes every char.
+        shown = sources_html(answer.citations, key, services.passages())
+        st.markdown(shown, unsafe_allow_html=True)
+
+
+def _notices(answer: Answer) -> None:
     for notice in answer.notices:
         st.info(notice, icon=":material/info:")
-    for citation in answer.citations:
-        with st.expander(citation_label(citation)):
-            st.markdown(citation_markdown(citation))
-    if answer.assessment is not None:
-        show_scorecard(answer.assessment, answer.question, key=f"{key}-card", compact=True)
 
 
-def _answer_markdown(answer: Answer) -> str:
-    """The answer's markdown; an assessment's reason, gaps and notes (which may quote the
-    description) escaped inside it."""
-    a = answer.assessment
-    if a is None:
-        return answer.answer
-    return escape_fields(answer.answer, [a.reason, *a.gaps, *a.stakeholder_notes.values()])
+def preparing(job: Job) -> None:
+    """A progress bar while the knowledge base is prepared; reruns the app once it is ready."""
+
+    @st.fragment(run_every=0.5)
+    def bar() -> None:
+        if job.started is not None and not job.running:
+            st.rerun(scope="app")
+        st.progress(job.fraction(), text=services.preparing_label(job))
+
+    bar()
 
 
-def verdict_badge(assessment: Assessment) -> None:
-    verdict = assessment.verdict
-    st.badge(
-        VERDICT_LABELS.get(verdict, verdict),
-        icon=VERDICT_ICONS.get(verdict),
-        color=VERDICT_COLORS.get(verdict, "gray"),
-    )
-
-
-def show_scorecard(
-    assessment: Assessment, description: str, *, key: str, compact: bool = False
-) -> None:
-    """Verdict, confidence, maturity, criteria, highlighted evidence, gaps, next steps, notes."""
-    verdict_badge(assessment)
-    evidenced = sum(c.status == "evidenced" for c in assessment.criteria)
-    left, middle, right = st.columns(3)
-    left.metric("Confidence", f"{assessment.confidence:.0%}", border=True, height="stretch")
-    middle.metric(
-        "Maturity",
-        f"Level {assessment.maturity_level}",
-        assessment.maturity_name,
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-        height="stretch",
-    )
-    right.metric(
-        "Criteria evidenced",
-        f"{evidenced} of {len(assessment.criteria)}",
-        border=True,
-        height="stretch",
-    )
-    if not compact:  # in the chat the answer above already says why
-        st.markdown(escape_markdown(assessment.reason))
-    criteria_table(assessment)
-    with st.expander("Evidence highlighted in the description", expanded=not compact):
-        st.caption("Green: evidence for a criterion. Red: red flags or negated claims.")
-        # The one place HTML is rendered: built by highlight_evidence, which escapes every char.
-        st.markdown(highlight_evidence(description, assessment.criteria), unsafe_allow_html=True)
-    if compact:
-        with st.expander("Next steps and stakeholder notes"):
-            _bullets("Next steps", assessment.next_steps, "None needed.")
-            _notes(assessment)
-    else:
-        gaps, steps = st.columns(2)
-        with gaps:
-            _bullets("Gaps", assessment.gaps, "None found.")
-        with steps:
-            _bullets("Next steps", assessment.next_steps, "None needed.")
-        if assessment.stakeholder_notes:
-            with st.expander("Stakeholder notes", expanded=True):
-                _notes(assessment)
-    _downloads(assessment, description, key)
-
-
-def criteria_table(assessment: Assessment) -> None:
-    """One row per criterion, the status cell coloured by how well it is evidenced."""
-    frame = pd.DataFrame(criteria_rows(assessment))
-    styled = frame.style.map(status_style, subset=["Status"]) if len(frame) else frame
-    st.dataframe(
-        styled,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Criterion": st.column_config.TextColumn(width="medium"),
-            "Why": st.column_config.TextColumn(width="large"),
-        },
-    )
-
-
-def _bullets(heading: str, items: list[str], empty: str) -> None:
-    st.markdown(f"**{heading}**")
-    st.markdown("\n".join(f"- {escape_markdown(item)}" for item in items) or empty)
-
-
-def _notes(assessment: Assessment) -> None:
-    """Stakeholder notes, the chosen lens first."""
-    notes = assessment.stakeholder_notes
-    lens = services.audience()
-    order: dict[str, int] = {key: i for i, key in enumerate(AUDIENCES)}
-    for key in sorted(notes, key=lambda k: (k != lens, order.get(k, len(order)))):
-        st.markdown(f"**{escape_markdown(audience_label(key))}:** {escape_markdown(notes[key])}")
-
-
-def _downloads(assessment: Assessment, description: str, key: str) -> None:
-    md, js = st.columns(2)
-    md.download_button(
-        "Download scorecard (Markdown)",
-        assessment_markdown(assessment, description),
-        file_name="assessment.md",
-        mime="text/markdown",
-        key=f"{key}-md",
-        on_click="ignore",
-    )
-    js.download_button(
-        "Download scorecard (JSON)",
-        assessment.model_dump_json(indent=2),
-        file_name="assessment.json",
-        mime="application/json",
-        key=f"{key}-json",
-        on_click="ignore",
-    )
-
-
-def feedback_controls(entry: ChatEntry, session_id: str) -> None:
+def feedback_controls(entry: ChatEntry, conversation: Conversation) -> None:
     """Thumbs on an answer (saved at once) and an optional comment, both on its audit record."""
     if entry.answer is None:
         return
     if entry.record_id is None:
-        st.caption("Feedback is unavailable: this answer is not in the audit trail.")
+        st.caption("Feedback is unavailable: this answer was not recorded.")
         return
     thumbs = st.feedback(
-        "thumbs", key=f"fb-{entry.id}", on_change=_on_thumbs, args=(entry, session_id)
+        "thumbs",
+        key=f"fb-{entry.id}",
+        default=entry.feedback,
+        on_change=_on_thumbs,
+        args=(entry, conversation),
     )
     if thumbs is None:
         return
@@ -209,7 +135,7 @@ def feedback_controls(entry: ChatEntry, session_id: str) -> None:
     else:
         with st.form(f"fbc-{entry.id}", border=False, clear_on_submit=True):
             st.text_input("Anything to add? (optional)", key=f"fbc-text-{entry.id}")
-            st.form_submit_button("Send comment", on_click=_on_comment, args=(entry, session_id))
+            st.form_submit_button("Send comment", on_click=_on_comment, args=(entry, conversation))
 
 
 def _score(entry: ChatEntry) -> int | None:
@@ -217,18 +143,21 @@ def _score(entry: ChatEntry) -> int | None:
     return None if value is None else (1 if value == 1 else -1)
 
 
-def _on_thumbs(entry: ChatEntry, session_id: str) -> None:
+def _on_thumbs(entry: ChatEntry, conversation: Conversation) -> None:
     score = _score(entry)
+    entry.feedback = None if score is None else (1 if score > 0 else 0)
     if score is not None and entry.record_id is not None:
-        _save(entry, score, None, session_id)
+        _save(entry, score, None, conversation.session_id)
+    sessions.save(conversation)
 
 
-def _on_comment(entry: ChatEntry, session_id: str) -> None:
+def _on_comment(entry: ChatEntry, conversation: Conversation) -> None:
     comment = str(st.session_state.get(f"fbc-text-{entry.id}", "")).strip()
     score = _score(entry)
     if comment and score is not None and entry.record_id is not None:
-        _save(entry, score, comment, session_id)
+        _save(entry, score, comment, conversation.session_id)
         entry.comment_saved = entry.feedback_error is None
+        sessions.save(conversation)
 
 
 def _save(entry: ChatEntry, score: int, comment: str | None, session_id: str) -> None:
@@ -244,9 +173,12 @@ def _save(entry: ChatEntry, score: int, comment: str | None, session_id: str) ->
 
 
 __all__ = [
+    "DraftArea",
     "feedback_controls",
+    "is_long",
+    "preparing",
+    "preview",
     "show_answer",
     "show_scorecard",
     "show_user_text",
-    "verdict_badge",
 ]

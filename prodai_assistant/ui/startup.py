@@ -1,0 +1,119 @@
+"""The assistant is prepared once per process, in a background thread, from server start.
+
+``app.py`` hands ``lifespan`` to ``st.App``, so the build begins when ``streamlit run`` starts,
+before anyone opens the page; a page run calls ``ensure_started`` too (AppTest, or a script run
+without ``app.py``). Pages never wait for it unless they must: the chat draws at once and
+answers the first question as soon as the knowledge base is ready.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ..config import Settings
+from .jobs import Job
+
+MAIN_SCRIPT = str(Path(__file__).resolve().parent / "script" / "main.py")
+ESTIMATES_FILE = "app-startup.json"
+DEFAULT_ESTIMATES = {"cold": 45.0, "warm": 8.0}  # seconds, until one build was measured here
+Progress = Callable[[str, int, int], None]
+Factory = Callable[[Settings, Progress], Any]
+log = logging.getLogger(__name__)
+
+
+def _kind(cfg: Settings) -> str:
+    """'warm' when an index is on disk already (only opened), else 'cold' (built now)."""
+    return "warm" if cfg.index_dir.exists() else "cold"
+
+
+def _estimates_path(cfg: Settings) -> Path:
+    return cfg.data_dir / ESTIMATES_FILE
+
+
+def estimate(cfg: Settings) -> float:
+    """Seconds the last build of this kind took here, or a default."""
+    try:
+        known = json.loads(_estimates_path(cfg).read_text(encoding="utf-8"))
+        return float(known[_kind(cfg)])
+    except (OSError, ValueError, KeyError, TypeError):
+        return DEFAULT_ESTIMATES[_kind(cfg)]
+
+
+def _remember(cfg: Settings, kind: str, seconds: float) -> None:
+    path = _estimates_path(cfg)
+    try:
+        known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        known[kind] = round(seconds, 1)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(known), encoding="utf-8")
+    except (OSError, ValueError, TypeError, AttributeError):
+        log.debug("could not record the start-up time", exc_info=True)
+
+
+@st.cache_resource(show_spinner=False)
+def _job(fingerprint: str, data_dir: str, corpus_dir: str, _cfg: Settings) -> Job:
+    return Job("prepare", estimate(_cfg))
+
+
+def job_for(cfg: Settings) -> Job:
+    """The process's one preparation job for these settings."""
+    return _job(cfg.fingerprint(), str(cfg.data_dir), str(cfg.corpus_dir), cfg)
+
+
+def clear() -> None:
+    """Forget the preparation jobs (a test, or a new assistant factory)."""
+    _job.clear()
+
+
+def ensure_started(cfg: Settings, factory: Factory, *, retry: bool = False) -> Job:
+    """Start preparing unless it has started already (or, with ``retry``, unless it failed)."""
+    job = job_for(cfg)
+    if job.started is None or (retry and job.failed):
+        job.start(lambda j: _build(j, cfg, factory))
+    return job
+
+
+def _build(job: Job, cfg: Settings, factory: Factory) -> Any:
+    kind = _kind(cfg)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if total:
+            job.report("Reading the documents", 0.15 + 0.8 * min(done / total, 1.0))
+
+    job.report("Loading the search model")
+    built = factory(cfg, progress)
+    built.status()  # fails here, in the background, if the index cannot be read
+    _remember(cfg, kind, job.elapsed())
+    return built
+
+
+@asynccontextmanager
+async def lifespan(app: object) -> AsyncIterator[None]:
+    """``st.App`` start-up hook: begin preparing the assistant before the first visitor."""
+    # Imported now, while no one waits, so the first page view does not pay for it.
+    from . import charts, flows, services, shell, widgets  # noqa: F401
+
+    try:
+        ensure_started(Settings(), services.current_factory())
+    except Exception:  # an invalid setting is shown on the page, with what to fix
+        log.warning("not preparing the assistant at start-up", exc_info=True)
+    yield
+
+
+__all__ = [
+    "DEFAULT_ESTIMATES",
+    "ESTIMATES_FILE",
+    "MAIN_SCRIPT",
+    "clear",
+    "ensure_started",
+    "estimate",
+    "job_for",
+    "lifespan",
+]
