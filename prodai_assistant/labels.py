@@ -9,7 +9,7 @@ from .models import AUDIENCE_LABELS
 VERDICT_LABELS: dict[str, str] = {
     "production": "Production AI",
     "demo": "Still a demo",
-    "not_assessable": "Not assessable",
+    "not_assessable": "Can't assess this",
 }
 
 
