@@ -46,9 +46,10 @@ def ask(question: str) -> dict[str, Any]:
         importlib.import_module(name)
     from prodai_assistant import cli
     from prodai_assistant.cli import core
+    from prodai_assistant.config import Settings
     from prodai_assistant.embeddings import make_embedder
 
-    settings = core.load_settings()
+    settings = Settings.load()
     backend = settings.embedding.backend
     for name in SERVING_DEPS[backend]:
         importlib.import_module(name)

@@ -4,6 +4,7 @@ only and makes no outbound connection or DNS lookup of its own."""
 
 from __future__ import annotations
 
+import html
 import http.client
 import io
 import ipaddress
@@ -25,8 +26,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from app_support import PAGES, start
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import TextInput
 
 from prodai_assistant.audit import MemoryAuditStore, record_from_answer, settings_snapshot
 from prodai_assistant.cli import main
@@ -37,11 +40,8 @@ from prodai_assistant.models import Assessment
 from prodai_assistant.passwords import hash_password, verify_password
 from prodai_assistant.testing import FakeAssistant
 from prodai_assistant.ui import access, render, services
-from prodai_assistant.ui.pages import __file__ as pages_init
 
 REPO = Path(__file__).resolve().parent.parent
-APP = str(REPO / "app.py")
-PAGES = Path(pages_init).parent.relative_to(REPO)
 PAYLOAD = (
     "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) "
     "![pixel](http://evil.example/p.png) # Heading **bold**"
@@ -52,21 +52,27 @@ DESCRIPTION = (
     "according to finance, who review the numbers with the operations team every month."
 )
 # Our own markup: bold labels, bullets, paragraphs and line breaks. Nothing a payload could add.
-OWN_TAGS = {"p", "br", "strong", "ul", "li", "em"}
+OWN_TAGS = {"p", "br", "strong", "ol", "ul", "li", "em"}
+# What the payload would bring if any HTML block let it through as markup (raw, or as markdown
+# a blank line in the block would hand to the markdown parser).
+PAYLOAD_TAGS = {"script", "img", "h1", "iframe", "object", "embed"}
+PAYLOAD_TEXT = html.escape("<script>alert(1)</script> <img src=x onerror=alert(2)>")
 
 
 class QuotingAssistant(FakeAssistant):
     """A fake whose assessments quote the description in every text field, as a classifier
-    quoting the user's words would."""
+    quoting the user's words would. One step per gap: the scorecard shows each gap as the
+    reason for its step."""
 
     def classify(self, description: str) -> Assessment:
         plain = super().classify(description)
         quoted = f"{plain.reason} ({PAYLOAD})"
+        gaps = [f"Gap quoting {PAYLOAD}", *plain.gaps]
         return plain.model_copy(
             update={
                 "reason": quoted,
-                "gaps": [f"Gap quoting {PAYLOAD}", *plain.gaps],
-                "next_steps": [f"Step quoting {PAYLOAD}"],
+                "gaps": gaps,
+                "next_steps": [f"Step quoting {PAYLOAD}", *(f"Close: {g}" for g in gaps[1:])],
                 "stakeholder_notes": {
                     k: f"{v} {PAYLOAD}" for k, v in plain.stakeholder_notes.items()
                 }
@@ -80,10 +86,12 @@ class _Tags(HTMLParser):
         super().__init__()
         self.tags: set[str] = set()
         self.attrs: set[str] = set()
+        self.links: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
         self.attrs.update(name for name, _ in attrs)
+        self.links.update(v or "" for name, v in attrs if name in ("href", "src", "action"))
 
 
 def rendered_tags(markdown: str) -> _Tags:
@@ -94,13 +102,21 @@ def rendered_tags(markdown: str) -> _Tags:
 
 
 def assert_inert(at: AppTest) -> None:
-    """Every markdown element that shows the payload shows it as text."""
+    """Every markdown element that shows the payload shows it as text; so does every block of
+    our own HTML (the scorecard's verdict and criteria), where it must arrive HTML-escaped."""
     shown = [m for m in at.markdown if not m.proto.allow_html and "alert" in m.value]
     assert shown, "the payload is not on the page at all"
     for element in shown:
         parsed = rendered_tags(element.value)
         assert parsed.tags <= OWN_TAGS, (parsed.tags, element.value)
         assert not parsed.attrs, element.value
+    blocks = [m.value for m in at.markdown if m.proto.allow_html and "alert" in m.value]
+    assert any(PAYLOAD_TEXT in b for b in blocks), "the reason is not in the scorecard's HTML"
+    for block in blocks:
+        parsed = rendered_tags(block)
+        assert not parsed.tags & PAYLOAD_TAGS, (parsed.tags, block)
+        assert not {a for a in parsed.attrs if a.startswith("on") or a == "src"}, block
+        assert not [u for u in parsed.links if re.match(r"[a-z][a-z0-9+.-]*:", u, re.I)], block
 
 
 @pytest.fixture(autouse=True)
@@ -111,15 +127,8 @@ def _no_shared_assistant() -> Iterator[None]:
 
 
 def open_app(tmp_path: Path, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[services.ASSISTANT_KEY] = QuotingAssistant()
-    at.session_state[services.AUDIT_KEY] = MemoryAuditStore()
-    at.session_state[services.SETTINGS_KEY] = Settings(data_dir=tmp_path / "data")
-    at.run()
-    if page:
-        at.switch_page(str(PAGES / f"{page}.py")).run()
-    assert not at.exception, at.exception
-    return at
+    """The app as a browser gets it (app_support.start), with the quoting assistant."""
+    return start(tmp_path, QuotingAssistant(), MemoryAuditStore(), page=page)
 
 
 # --- issue 15: the scorecard escapes what may quote the user --------------------------------
@@ -142,6 +151,9 @@ def test_an_assessment_in_the_chat_is_escaped_too(tmp_path: Path) -> None:
     at.chat_input[0].set_value(DESCRIPTION).run()
     assert not at.exception, at.exception
     assert_inert(at)
+    values = "\n".join(m.value for m in at.markdown)
+    for part in ("Gap quoting", "Step quoting", "Note "):  # the chat's scorecard shows them all
+        assert part in values
     at.run()  # the history is drawn again, without streaming
     assert_inert(at)
 
@@ -171,16 +183,8 @@ def recorded_store() -> MemoryAuditStore:
 
 
 def operations(tmp_path: Path, admin_password: str | None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[services.ASSISTANT_KEY] = FakeAssistant()
-    at.session_state[services.AUDIT_KEY] = recorded_store()
-    at.session_state[services.SETTINGS_KEY] = Settings(
-        data_dir=tmp_path / "data", admin_password=admin_password
-    )
-    at.run()
-    at.switch_page(str(PAGES / "operations.py")).run()
-    assert not at.exception, at.exception
-    return at
+    settings = Settings(data_dir=tmp_path / "data", admin_password=admin_password)
+    return start(tmp_path, FakeAssistant(), recorded_store(), page="operations", settings=settings)
 
 
 def shows_figures(at: AppTest) -> bool:
@@ -188,9 +192,13 @@ def shows_figures(at: AppTest) -> bool:
     return bool(at.metric or at.dataframe or at.get("vega_lite_chart")) or "Falcon" in text
 
 
+def password_box(at: AppTest) -> TextInput:
+    return next(t for t in at.main.text_input if t.label == "Operator password")
+
+
 def log_in(at: AppTest, password: str) -> AppTest:
-    at.text_input[0].set_value(password)
-    next(b for b in at.button if b.label == "Unlock").click().run()
+    password_box(at).set_value(password)
+    next(b for b in at.main.button if b.label == "Unlock").click().run()
     assert not at.exception, at.exception
     return at
 
@@ -200,6 +208,7 @@ def test_without_a_password_set_the_page_says_how_and_shows_nothing(tmp_path: Pa
     assert [i.value for i in at.info] == [access.HOW_TO_ENABLE]
     assert "prodai admin hash-password" in access.HOW_TO_ENABLE
     assert not shows_figures(at) and not at.text_input
+    assert not [b for b in at.button if b.label == "Unlock"]
 
 
 def test_the_page_is_locked_until_the_password_is_given(
@@ -207,7 +216,8 @@ def test_the_page_is_locked_until_the_password_is_given(
 ) -> None:
     monkeypatch.setattr(access, "FAILURE_DELAY_S", 0.0)
     at = operations(tmp_path, HASH)
-    assert not shows_figures(at) and at.text_input[0].proto.type == at.text_input[0].proto.PASSWORD
+    box = password_box(at)
+    assert not shows_figures(at) and box.proto.type == box.proto.PASSWORD
     log_in(at, "wrong guess")
     assert not shows_figures(at) and "not the operator password" in at.error[0].value
     log_in(at, PASSWORD)
@@ -215,7 +225,7 @@ def test_the_page_is_locked_until_the_password_is_given(
     at.run()  # stays unlocked for this session
     assert shows_figures(at)
     next(b for b in at.button if b.label == "Lock the Operations page").click().run()
-    assert not shows_figures(at) and at.text_input
+    assert not shows_figures(at) and password_box(at)
 
 
 def test_a_new_password_hash_locks_an_unlocked_session(tmp_path: Path) -> None:
@@ -233,12 +243,12 @@ def test_the_hash_comes_from_the_environment(
 ) -> None:
     monkeypatch.setenv("PRODAI_ADMIN_PASSWORD", HASH)
     monkeypatch.setenv("PRODAI_DATA_DIR", str(tmp_path / "data"))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[services.ASSISTANT_KEY] = FakeAssistant()
-    at.session_state[services.AUDIT_KEY] = recorded_store()
+    at = start(tmp_path, FakeAssistant(), recorded_store(), run=False)
+    del at.session_state[services.SETTINGS_KEY]  # no override: the app reads the environment
     at.run()
     at.switch_page(str(PAGES / "operations.py")).run()
-    assert not shows_figures(at)
+    assert not at.exception, at.exception
+    assert not shows_figures(at) and password_box(at)
     assert shows_figures(log_in(at, PASSWORD))
 
 
@@ -527,29 +537,42 @@ def test_the_nginx_example_in_front_of_streamlit(tmp_path: Path) -> None:
         assert fetch(f"http://127.0.0.1:{ports.http}/")[0] == 301
 
 
-FAKE_APP = """
+FAKE_FACTORY = """
 from prodai_assistant.testing import FakeAssistant
 from prodai_assistant.ui import services
 
 services.set_assistant_factory(lambda settings, progress: FakeAssistant())
-exec(open({app!r}, encoding="utf-8").read())
 """
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+
+def fake_app(folder: Path) -> Path:
+    """app.py's own text, after the lines that set a fake assistant factory. Not exec'd from
+    a wrapper: `streamlit run` finds the st.App by reading the script's source (an ``app =
+    st.App(...)`` in the file itself); a wrapper is run as a plain script, whose page stays
+    empty."""
+    script = folder / "fake_app.py"
+    script.write_text(FAKE_FACTORY + (REPO / "app.py").read_text(encoding="utf-8"), "utf-8")
+    return script
 
 
 @needs_nginx
 @pytest.mark.browser
 def test_the_documented_csp_lets_the_app_and_its_charts_run(tmp_path: Path) -> None:
-    """Chromium through the proxy: a cited answer and the portfolio charts, no CSP violation."""
+    """Chromium through the proxy: a cited answer, the in-page components and the portfolio
+    charts, no CSP violation."""
     from playwright.sync_api import sync_playwright
 
     from prodai_assistant.ui import examples
 
-    script = tmp_path / "fake_app.py"
-    script.write_text(FAKE_APP.format(app=str(REPO / "app.py")), encoding="utf-8")
+    script = fake_app(tmp_path)
     (tmp_path / "portfolio.csv").write_bytes(examples.template_csv())
     with proxied_app(tmp_path, script) as ports, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         page = browser.new_page()
         page.set_default_timeout(60_000)
@@ -559,6 +582,11 @@ def test_the_documented_csp_lets_the_app_and_its_charts_run(tmp_path: Path) -> N
         page.get_by_test_id("stChatInputTextArea").fill("What does the CFO see in the P&L?")
         page.keyboard.press("Enter")
         page.get_by_test_id("stChatMessage").nth(1).wait_for()
+        # the in-page components (st.components.v2, loaded as blob: modules) ran: the identity
+        # one keeps the browser's id in its local storage
+        page.wait_for_function(
+            "() => /^[0-9a-f]{32}$/.test(localStorage.getItem('prodai.browser'))"
+        )
         page.get_by_test_id("stSidebarNavLink").filter(has_text="Portfolio review").click()
         page.set_input_files('input[type="file"]', str(tmp_path / "portfolio.csv"))
         page.get_by_role("button", name=re.compile(r"Assess \d+ projects")).click()
