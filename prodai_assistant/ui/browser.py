@@ -133,9 +133,11 @@ function install() {
 }
 
 export default function ({ data, setStateValue }) {
-  reportBrowser(setStateValue);
-  if (!STATE.installed) install();
   const wanted = data || {};
+  // Only when the app does not know it yet: each report reruns the app, and a rerun arriving
+  // while the next question is being answered would cut that answer short.
+  if (!wanted.known) reportBrowser(setStateValue);
+  if (!STATE.installed) install();
   if (wanted.answer && !STATE.revealed.has(wanted.answer)) {
     STATE.revealed.add(wanted.answer);
     revealAnswer(wanted.answer);
@@ -230,11 +232,12 @@ def scroll_to(target: str | None) -> None:
     st.session_state.setdefault(REQUEST_KEY, {})["target"] = target
 
 
-def extras(key: str) -> None:
-    """Last on every page: the shared styles and the page component (browser id into
-    ``st.session_state[key]``, and this run's reveal / scroll requests)."""
+def extras(key: str, *, known: bool) -> None:
+    """Last on every page: the shared styles and the page component (the browser id into
+    ``st.session_state[key]`` unless the app ``known`` it, and this run's reveal / scroll
+    requests)."""
     wanted = st.session_state.pop(REQUEST_KEY, {})
-    data = {"answer": wanted.get("answer"), "target": wanted.get("target")}
+    data = {"answer": wanted.get("answer"), "target": wanted.get("target"), "known": known}
     with st.container(key="prodai-extras"):
         # Built here from constants only: the one style block of the app.
         st.markdown(STYLES, unsafe_allow_html=True)

@@ -54,7 +54,7 @@ def browser_id() -> str | None:
 def mount_page_component() -> None:
     """Last on every run: the page component that reports the browser id (so its value stays
     in the session) and carries this run's reveal and scroll requests; the styles with it."""
-    browser.extras(COMPONENT_KEY)
+    browser.extras(COMPONENT_KEY, known=browser_id() is not None)
 
 
 def waiting_for_browser() -> bool:
