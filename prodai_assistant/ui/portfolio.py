@@ -261,22 +261,22 @@ def results_csv(results: pd.DataFrame) -> bytes:
 
 
 __all__ = [
-    "LEVEL_NAMES",
-    "VERDICTS",
     "DESCRIPTION_HINTS",
+    "LEVEL_NAMES",
     "MAX_BYTES",
     "MAX_ROWS",
     "NAME_HINTS",
     "RESULT_COLUMNS",
+    "VERDICTS",
     "PortfolioTable",
     "classify_rows",
     "decode_csv",
     "guess_column",
+    "maturity_counts",
     "neutralise_formula",
     "read_portfolio_csv",
     "require_columns",
     "results_csv",
     "value_counts",
     "verdict_counts",
-    "maturity_counts",
 ]
