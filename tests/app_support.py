@@ -80,7 +80,10 @@ def visible_words(markup: str) -> str:
 
 
 def html_blocks(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown if m.proto.allow_html]
+    """The HTML the page shows (the app's one style block left out)."""
+    return [
+        m.value for m in at.markdown if m.proto.allow_html and not m.value.startswith("<style>")
+    ]
 
 
 def assistant_messages(at: AppTest) -> list[str]:

@@ -305,7 +305,7 @@ def test_knowledge_link_opens_its_document_at_the_marked_section(tmp_path: Path)
     opened = [e for e in at.expander if e.label.startswith("**") and e.proto.expanded]
     assert [e.label.split("**")[1] for e in opened] == [cited.title]
     assert f"#### {cited.section}" in [m.value for m in opened[0].markdown]
-    (helper,) = [e for e in at.main if getattr(e.proto, "component_name", "") == "prodai_helper"]
+    (helper,) = [e for e in at.sidebar if getattr(e.proto, "component_name", "") == "prodai_page"]
     target = json.loads(helper.proto.json)["target"]  # the page scrolls there
     assert target == "st-key-" + knowledge.anchor_key(cited.doc_id, cited.section)
 

@@ -416,7 +416,11 @@ def test_a_new_answer_is_brought_into_view(browser: Any, server: Server) -> None
     scroller = page.get_by_test_id("stAppScrollToBottomContainer")
     scroller.evaluate("e => e.scrollTo(0, 0)")  # read from the top, then ask again
     page.wait_for_timeout(300)
+    started = time.monotonic()
     answer = ask_and_wait(page, "Why do pilots stall?")
+    print(
+        f"\nwarm answer (question to its sources on the page): {time.monotonic() - started:.1f} s"
+    )
     page.wait_for_timeout(1800)
     assert answer.evaluate(IN_VIEW), "the new answer is on screen"
     page.screenshot(path=str(SHOTS / "chat-new-answer-in-view.png"))
@@ -455,7 +459,7 @@ def test_a_6000_character_description_gets_a_scorecard(browser: Any, server: Ser
     assert answer.locator("table.prodai-criteria").count() == 1
     for label in ("Your text, with the evidence for each criterion",
                   "What to confirm, and next steps"):  # fmt: skip
-        answer.get_by_text(label).click()
+        answer.get_by_text(label, exact=True).first.click()
     settle(page)
     scorecard_shots(page, answer, "scorecard-chat-desktop")
     assert page.evaluate(NO_CLIPPED_CELLS) == 0

@@ -1,9 +1,12 @@
 """What runs in the browser: its id (kept in its own local storage), clickable source markers,
 a new answer brought into view, a linked section scrolled to, and the app's shared styles.
 
-Two Streamlit components (``st.components.v2``, run in the page, no iframe): ``identity``
-reports the browser id once per page load; ``helper`` acts on the data of each run. Neither
-sends anything anywhere but back to this app.
+One Streamlit component (``st.components.v2``, run in the page, no iframe), mounted last on
+every page with the app's styles (``extras``): it reports the browser id once per page load
+and acts on what the page asked for in this run (``reveal``, ``scroll_to``). It sends nothing
+anywhere but back to this app. (One component and styles through ``st.markdown``: each
+component and ``st.html`` cost a first page view about a tenth of a second of the browser's
+time each on this machine.)
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ if TYPE_CHECKING:
     from streamlit.components.v2.types import ComponentRenderer
 
 _IDENTITY_JS = """
-export default function ({ setStateValue }) {
+function reportBrowser(setStateValue) {
   const KEY = "prodai.browser";
   let id = null;
   try { id = window.localStorage.getItem(KEY); } catch (e) { id = null; }
@@ -129,9 +132,12 @@ function install() {
   window.addEventListener("touchmove", scrolled, { capture: true, passive: true });
 }
 
-export default function ({ data }) {
-  if (!STATE.installed) install();
+export default function ({ data, setStateValue }) {
   const wanted = data || {};
+  // Only when the app does not know it yet: each report reruns the app, and a rerun arriving
+  // while the next question is being answered would cut that answer short.
+  if (!wanted.known) reportBrowser(setStateValue);
+  if (!STATE.installed) install();
   if (wanted.answer && !STATE.revealed.has(wanted.answer)) {
     STATE.revealed.add(wanted.answer);
     revealAnswer(wanted.answer);
@@ -146,7 +152,7 @@ export default function ({ data }) {
 STYLES = """
 <style>
 [data-testid="stChatMessage"], [class*="st-key-kb-"] { scroll-margin-top: 4.5rem; }
-.st-key-prodai-helper, .st-key-prodai-identity { display: none; }
+.st-key-prodai-extras { display: none; }
 a[href^="#src-"] {
   text-decoration: none; font-size: .78em; font-weight: 600; vertical-align: super;
   padding: 0 .1em; border-radius: 3px;
@@ -208,28 +214,36 @@ table.prodai-criteria td.prodai-status { width: 9rem; white-space: nowrap; }
 """
 
 
+REQUEST_KEY = "prodai.page_request"
+
+
 def _component(name: str, js: str) -> ComponentRenderer:
     # Registered on each run: AppTest (and each server) has its own component registry.
     return st.components.v2.component(name, html="<span></span>", js=js)
 
 
-def identity(key: str) -> None:
-    """Mount the component that reports this browser's id into ``st.session_state[key]``."""
-    with st.container(key="prodai-identity"):
-        _component("prodai_identity", _IDENTITY_JS)(
-            key=key, default={"browser": None}, on_browser_change=lambda: None, height=0
+def reveal(answer: str | None) -> None:
+    """Ask the page to bring the answer of chat entry ``answer`` into view (once)."""
+    st.session_state.setdefault(REQUEST_KEY, {})["answer"] = answer
+
+
+def scroll_to(target: str | None) -> None:
+    """Ask the page to scroll to (and mark) the element with CSS class ``target``."""
+    st.session_state.setdefault(REQUEST_KEY, {})["target"] = target
+
+
+def extras(key: str, *, known: bool) -> None:
+    """Last on every page: the shared styles and the page component (the browser id into
+    ``st.session_state[key]`` unless the app ``known`` it, and this run's reveal / scroll
+    requests)."""
+    wanted = st.session_state.pop(REQUEST_KEY, {})
+    data = {"answer": wanted.get("answer"), "target": wanted.get("target"), "known": known}
+    with st.container(key="prodai-extras"):
+        # Built here from constants only: the one style block of the app.
+        st.markdown(STYLES, unsafe_allow_html=True)
+        _component("prodai_page", _IDENTITY_JS + _HELPER_JS)(
+            key=key, data=data, default={"browser": None}, on_browser_change=lambda: None, height=0
         )
 
 
-def helper(*, answer: str | None = None, target: str | None = None) -> None:
-    """Bring the answer of entry ``answer``, or the element with class ``target``, into view."""
-    with st.container(key="prodai-helper"):
-        _component("prodai_helper", _HELPER_JS)(data={"answer": answer, "target": target}, height=0)
-
-
-def styles() -> None:
-    """The app's shared CSS (sources, scorecard, markers); takes no space on the page."""
-    st.html(STYLES)
-
-
-__all__ = ["STYLES", "helper", "identity", "styles"]
+__all__ = ["REQUEST_KEY", "STYLES", "extras", "reveal", "scroll_to"]

@@ -160,13 +160,13 @@ def results_csv(results: pd.DataFrame) -> bytes:
 
 
 __all__ = [
-    "LEVEL_NAMES",
-    "VERDICTS",
     "DESCRIPTION_HINTS",
+    "LEVEL_NAMES",
     "MAX_BYTES",
     "MAX_ROWS",
     "NAME_HINTS",
     "RESULT_COLUMNS",
+    "VERDICTS",
     "PortfolioTable",
     "classify_rows",
     "guess_column",
@@ -175,5 +175,4 @@ __all__ = [
     "results_csv",
     "value_counts",
     "verdict_counts",
-    "maturity_counts",
 ]

@@ -2,7 +2,7 @@
 conversation store. A reload brings back the conversation, its lens and its feedback; the
 sidebar lists this browser's recent conversations to reopen or delete.
 
-The browser id arrives from the page a moment after the first run (``browser.identity``);
+The browser id arrives from the page a moment after the first run (``browser.extras``);
 until then nothing is loaded or written. Tests inject one through ``st.session_state[BROWSER_KEY]``.
 """
 
@@ -51,10 +51,10 @@ def browser_id() -> str | None:
     return valid_browser_id(value)
 
 
-def mount_identity() -> None:
-    """Ask the page for the browser id (every run, so its value stays in the session)."""
-    if st.session_state.get(BROWSER_KEY) is None:
-        browser.identity(COMPONENT_KEY)
+def mount_page_component() -> None:
+    """Last on every run: the page component that reports the browser id (so its value stays
+    in the session) and carries this run's reveal and scroll requests; the styles with it."""
+    browser.extras(COMPONENT_KEY, known=browser_id() is not None)
 
 
 def waiting_for_browser() -> bool:
@@ -160,7 +160,7 @@ __all__ = [
     "browser_id",
     "delete",
     "lens_changed",
-    "mount_identity",
+    "mount_page_component",
     "new_chat",
     "recent",
     "reopen",

@@ -67,13 +67,17 @@ def sidebar(page: StreamlitPage) -> DeltaGenerator | None:
 
 
 def conversations(slot: DeltaGenerator | None) -> None:
-    """New chat and this browser's recent conversations, to reopen or delete; then ask the
-    page which browser this is (last: its answer reruns the app, which would cut this run)."""
+    """New chat and this browser's recent conversations, to reopen or delete."""
     if slot is not None:
         with slot:
             _conversations()
+
+
+def page_extras() -> None:
+    """Last: the styles and the page component. Its report of the browser id reruns the app,
+    which would cut short a run it arrived in the middle of."""
     with st.sidebar:
-        sessions.mount_identity()
+        sessions.mount_page_component()
 
 
 def _conversations() -> None:
@@ -145,4 +149,4 @@ def run(page: StreamlitPage) -> None:
         page.run()
 
 
-__all__ = ["PAGES_DIR", "conversations", "pages", "run", "settings_ok", "sidebar"]
+__all__ = ["PAGES_DIR", "conversations", "page_extras", "pages", "run", "settings_ok", "sidebar"]

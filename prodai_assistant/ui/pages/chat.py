@@ -67,4 +67,4 @@ if conversation.entries:
         icon=":material/download:",
         on_click="ignore",
     )
-browser.helper(answer=reveal)
+browser.reveal(reveal)

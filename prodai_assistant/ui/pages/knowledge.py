@@ -41,4 +41,4 @@ for doc in shown:
         if doc.sources:
             st.markdown("**Sources**")
             st.markdown(knowledge.sources_markdown(doc))
-browser.helper(target=f"st-key-{target}" if target else None)
+browser.scroll_to(f"st-key-{target}" if target else None)

@@ -6,14 +6,14 @@ script in ``pages/``). Run by Streamlit, not imported.
 
 import streamlit as st
 
-from prodai_assistant.ui import browser, services, sessions, shell
+from prodai_assistant.ui import services, sessions, shell
 
 st.set_page_config(page_title="Production AI assistant", page_icon="🏭", layout="wide")
 page = st.navigation(shell.pages())
-browser.styles()
 if shell.settings_ok():
     services.start_preparing()  # already under way when app.py started the server
     sessions.restore()  # before the sidebar draws the lens it brings back
     slot = shell.sidebar(page)
     shell.run(page)
-    shell.conversations(slot)
+    shell.conversations(slot)  # after the page, so a conversation it just began is listed
+    shell.page_extras()
