@@ -42,7 +42,6 @@ def _torch() -> bool:
 
 def _streamlit() -> bool:
     import streamlit as st
-
     import streamlit.components.v2  # noqa: F401
 
     return hasattr(st, "App") and {"delta_arrow", "height", "border"} <= _params(st.metric)
