@@ -104,7 +104,6 @@ class Assistant:
         self._view_lock = threading.Lock()
         self._notices = [REBUILT_NOTICE] if index.status().rebuilt else []
         self._notices += list(getattr(embedder, "notices", []))  # e.g. a re-exported model
-        self._notices += list(getattr(index, "notices", []))  # e.g. a read-only data dir
         self._classifier = classifier
         self._classifier_lock = threading.Lock()
         self._router: RouterModel | None = None

@@ -18,9 +18,21 @@ from prodai_assistant.evaluation.runner import ask_item
 pytestmark = [pytest.mark.eval, pytest.mark.slow]
 
 QA_ITEMS = load_jsonl(EVALS / "qa.jsonl", QAItem)
+# Named router misses (evals/gates.yaml): the learned router sends these to another intent.
+KNOWN_MISSES = {"hal-02", "var-04", "bl-07"}
+CASES = [
+    pytest.param(
+        item,
+        id=item.id,
+        marks=pytest.mark.xfail(strict=False, reason="known learned-router miss (gates.yaml)")
+        if item.id in KNOWN_MISSES
+        else (),
+    )
+    for item in QA_ITEMS
+]
 
 
-@pytest.mark.parametrize("item", QA_ITEMS, ids=[item.id for item in QA_ITEMS])
+@pytest.mark.parametrize("item", CASES)
 def test_qa_case(item: QAItem) -> None:
     assistant = real_assistant()
     answer = ask_item(assistant, item)
