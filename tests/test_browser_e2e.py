@@ -520,7 +520,8 @@ def test_no_operator_terms_in_the_chat_assess_and_portfolio_pages(
 
 @pytest.mark.xfail(
     strict=False,
-    reason="timed out waiting for the charts under CI load after the app merge; the AppTest chart tests check the same data",
+    reason="timed out waiting for the charts under CI load after "
+    "the app merge; the AppTest chart tests check the same data",
 )
 def test_portfolio_and_operations_charts_show_every_label(
     browser: Any, server: Server, tmp_path: Path

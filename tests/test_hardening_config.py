@@ -101,7 +101,8 @@ def test_a_real_process_has_no_traceback(tmp_path: Path) -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="the redesigned app (st.App start-up hook) reports a bad setting elsewhere than st.error; to restore next",
+    reason="the redesigned app (st.App start-up hook) reports a "
+    "bad setting elsewhere than st.error; to restore next",
 )
 @pytest.mark.parametrize(("name", "value", "message"), BAD[::5])
 def test_the_app_shows_the_config_error(

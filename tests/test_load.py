@@ -205,7 +205,8 @@ def converse(at: AppTest, opener: str) -> AppTest:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="drives the app the pre-redesign way (app.py as a script); test_app_conversations covers isolation",
+    reason="drives the app the pre-redesign way (app.py as "
+    "a script); test_app_conversations covers isolation",
 )
 def test_app_sessions_at_once_stay_isolated(tmp_path: Path, assistant: Assistant) -> None:
     openers = OPENERS[:4]
