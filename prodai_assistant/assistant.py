@@ -75,6 +75,8 @@ INJECTION_NOTICE = (
     "Your message also contained an instruction to change how I work; I ignored it and "
     "answered the question."
 )
+# Intents whose answer, asked for several audiences at once, is each stakeholder's view.
+AUDIENCE_VIEW_INTENTS = frozenset({"stakeholder", "definition", "general"})
 _VECTOR_CACHE = 512  # conversation turns and questions embedded recently
 ASSESS_HINT = (
     "To judge your own project, paste a short description of it (what the AI does, where it "
@@ -320,7 +322,11 @@ class Assistant:
         text: str,
         on_token: TokenSink | None = None,
     ) -> tuple[list[ScoredChunk], Composed]:
+        previous = restated_answer(routed, text, turns)
         query = routed.standalone_question
+        if previous:  # "why?", "shorter please": search for what the last answer said
+            last_user = next((t.content for t in reversed(turns) if t.role == "user"), "")
+            query = f"{last_user} {previous}".strip()
         if self._judgment_embedder() is self.embedder:
             vector = [float(x) for x in self._embed([query])[0]]  # the router's, cached
         else:
@@ -329,7 +335,9 @@ class Assistant:
         scored_all: list[ScoredChunk] = []
         parts: list[tuple[Audience, Composed]] = []
         for each in audiences:
-            scored, composed = self._one_audience(routed, each, turns, text, vector, on_token)
+            scored, composed = self._one_audience(
+                routed, each, turns, text, vector, on_token, query=query, previous=previous
+            )
             if composed.refused:
                 return scored, composed
             scored_all += [s for s in scored if s not in scored_all]
@@ -346,14 +354,18 @@ class Assistant:
         text: str,
         vector: list[float],
         on_token: TokenSink | None,
+        *,
+        query: str,
+        previous: str = "",
     ) -> tuple[list[ScoredChunk], Composed]:
-        query = routed.standalone_question
         lens = None if audience == "all" else audience
         view = self._current_view()
         intent = routed.intent
         focus = routed.focus
-        if len(routed.audiences) > 1 and intent == "stakeholder":
-            focus = f"audience:{audience}"
+        if len(routed.audiences) > 1 and intent in AUDIENCE_VIEW_INTENTS:
+            # one part per audience, each that stakeholder's own view (as the router does for
+            # "what does it mean for the CTO?" when one audience is named)
+            intent, focus = "stakeholder", f"audience:{audience}"
         pins = pinned_sections(intent, focus, audience, view.library)
         scored = self.retriever.search(query, audience=lens, query_vector=vector, pinned=pins)
         hits = [s for s in scored if not s.pinned]  # the evidence gate judges search alone
@@ -375,6 +387,7 @@ class Assistant:
             history=tuple(turns),
             focus=focus,
             form=routed.form,
+            previous_answer=previous,
         )
         return scored, compose_with_tokens(self.backend, request, on_token)
 
@@ -449,6 +462,19 @@ class _CorpusView:
 
 
 # ---------------------------------------------------------------------- pure helpers
+
+
+ELLIPTICAL_WORDS = 6  # the router's own bound for a follow-up that stands for the last question
+
+
+def restated_answer(routed: Route, message: str, turns: Sequence[Turn]) -> str:
+    """The last answer, when the message only asks about it ("why?", "shorter please", "as
+    bullets"): a short follow-up that names no new section or audience. Else ''."""
+    if not routed.rewritten or routed.focus is not None or routed.intent == "stakeholder":
+        return ""
+    if len(message.split()) > ELLIPTICAL_WORDS:
+        return ""
+    return next((t.content for t in reversed(turns) if t.role == "assistant"), "")
 
 
 def corpus_vocabulary(chunks: Iterable[Chunk]) -> frozenset[str]:

@@ -59,6 +59,9 @@ class AnswerRequest:
     focus: str | None = None
     # The form asked for: default, shorter, one_sentence, bullets, prose, two_versions, compare.
     form: str = "default"
+    # The last answer, when the question only asks about it ("why?", "shorter please", "as
+    # bullets"): the answer keeps its facts, drawn again from the passages it came from.
+    previous_answer: str = ""
 
 
 @dataclass(frozen=True)
