@@ -14,6 +14,7 @@ from .answering import (
     AnswerRequest,
     Composed,
     TokenSink,
+    append_part,
     compose_with_tokens,
     greeting,
     make_backend,
@@ -71,6 +72,7 @@ class ProjectClassifier(Protocol):
 
 
 REBUILT_NOTICE = "The index was rebuilt because it was damaged."
+ANSWER_LABEL = "Your question:"  # heads the answer to a question asked with a description
 INJECTION_NOTICE = (
     "Your message also contained an instruction to change how I work; I ignored it and "
     "answered the question."
@@ -399,8 +401,23 @@ class Assistant:
         return hits[0][1] if hits else None
 
     def _assessment_answer(self, text: str, routed: Route, audience: Audience) -> Answer:
+        """The scorecard, then the answer to the question the description ends with ("which
+        maturity level is this, and what would level 4 require?"). When there is no AI project
+        to assess, the question alone is answered."""
         assessment = self.classify(text)
         body, citations = assessment_summary(assessment, audience)
+        retrieved = criteria_sources(citations)
+        asked = self._asked_part(text)
+        if asked is not None:
+            question, q_routed = asked
+            if assessment.verdict == "not_assessable":
+                answer = self._retrieval_answer(question, q_routed, audience, ())
+                return answer.model_copy(update={"question": text})
+            scored, composed = self._search_and_compose(q_routed, audience, (), question.text)
+            if not composed.refused:
+                body, citations = append_part(body, citations, composed, ANSWER_LABEL)
+                known = {r.chunk_id for r in retrieved}
+                retrieved += [to_retrieved(s) for s in scored if s.chunk.chunk_id not in known]
         return Answer(
             question=text,
             standalone_question=routed.standalone_question,
@@ -409,10 +426,22 @@ class Assistant:
             intent="assessment",
             audience=audience,
             backend=self.backend.name,
-            retrieved=criteria_sources(citations),
+            retrieved=retrieved,
             assessment=assessment,
             notices=list(self._notices),
         )
+
+    def _asked_part(self, text: str) -> tuple[Canonical, Route] | None:
+        """The question sentences of a description, routed on their own; None when there are
+        none, or they are not a knowledge-base question (a greeting, an instruction ...)."""
+        question = " ".join(s for s in split_sentences(text) if s.rstrip().endswith("?"))
+        if not question:
+            return None
+        asked = validate_question(question, self.settings.max_question_chars)
+        routed = route(asked.text, [], self._understand(asked.text, []))
+        if routed.injection or routed.intent in ("out_of_scope", "greeting", "assessment"):
+            return None
+        return asked, routed
 
     def _get_classifier(self) -> ProjectClassifier:
         with self._classifier_lock:

@@ -216,20 +216,26 @@ def _preferred(ev: Evidence) -> list[Chunk]:
 
 def _top_chunk(ev: Evidence, preferred: Sequence[Chunk]) -> Chunk | None:
     """The best-ranked search hit among the intent's preferred chunks, unless a hit from their
-    documents has a heading that names more of the question ("why does the weakest hallmark
-    decide?" -> 'The weakest link decides', not the rubric's overview); else the best hit."""
+    documents ranks above it and its heading names as much of the question ("why does the
+    weakest hallmark decide?" -> 'The weakest link decides', not the rubric's overview);
+    else the best hit."""
     wanted = {c.chunk_id for c in preferred}
     docs = {c.doc_id for c in preferred}
     asked = terms(ev.request.standalone_question) - WEAK_TERMS
-    best = next((s.chunk for s in ev.hits if s.chunk.chunk_id in wanted), None)
-    named = [s.chunk for s in ev.hits if s.chunk.doc_id in docs]
-    if named:
-        top = max(named, key=lambda c: len(terms(c.section) & asked))  # the first of equals
-        if best is None or len(terms(top.section) & asked) > len(terms(best.section) & asked):
-            return top
+    asked |= {part for word in asked for part in word.split("-")}  # 'weakest-link'
+
+    def names(chunk: Chunk) -> int:
+        return len(terms(chunk.section) & asked)
+
+    hits = [s.chunk for s in ev.hits]
+    best = next((c for c in hits if c.chunk_id in wanted), None)
+    above = hits[: hits.index(best)] if best is not None else hits
+    for chunk in above:
+        if chunk.doc_id in docs and names(chunk) >= max(1, names(best) if best else 1):
+            return chunk
     if best is not None:
         return best
-    return ev.hits[0].chunk if ev.hits else (preferred[0] if preferred else None)
+    return hits[0] if hits else (preferred[0] if preferred else None)
 
 
 def _structured(
