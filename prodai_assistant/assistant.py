@@ -403,7 +403,7 @@ class Assistant:
     def _assessment_answer(self, text: str, routed: Route, audience: Audience) -> Answer:
         """The scorecard, then the answer to the question the description ends with ("which
         maturity level is this, and what would level 4 require?"). When there is no AI project
-        to assess, the question alone is answered."""
+        to assess, the question alone is answered (unless the knowledge base cannot answer it)."""
         assessment = self.classify(text)
         body, citations = assessment_summary(assessment, audience)
         retrieved = criteria_sources(citations)
@@ -412,7 +412,8 @@ class Assistant:
             question, q_routed = asked
             if assessment.verdict == "not_assessable":
                 answer = self._retrieval_answer(question, q_routed, audience, ())
-                return answer.model_copy(update={"question": text})
+                if not answer.refused:  # a refusal would say less than the scorecard
+                    return answer.model_copy(update={"question": text})
             scored, composed = self._search_and_compose(q_routed, audience, (), question.text)
             if not composed.refused:
                 body, citations = append_part(body, citations, composed, ANSWER_LABEL)
