@@ -14,6 +14,7 @@ from .answering import (
     AnswerRequest,
     Composed,
     TokenSink,
+    append_part,
     compose_with_tokens,
     greeting,
     make_backend,
@@ -71,10 +72,13 @@ class ProjectClassifier(Protocol):
 
 
 REBUILT_NOTICE = "The index was rebuilt because it was damaged."
+ANSWER_LABEL = "Your question:"  # heads the answer to a question asked with a description
 INJECTION_NOTICE = (
     "Your message also contained an instruction to change how I work; I ignored it and "
     "answered the question."
 )
+# Intents whose answer, asked for several audiences at once, is each stakeholder's view.
+AUDIENCE_VIEW_INTENTS = frozenset({"stakeholder", "definition", "general"})
 _VECTOR_CACHE = 512  # conversation turns and questions embedded recently
 ASSESS_HINT = (
     "To judge your own project, paste a short description of it (what the AI does, where it "
@@ -320,7 +324,11 @@ class Assistant:
         text: str,
         on_token: TokenSink | None = None,
     ) -> tuple[list[ScoredChunk], Composed]:
+        previous = restated_answer(routed, text, turns)
         query = routed.standalone_question
+        if previous:  # "why?", "shorter please": search for what the last answer said
+            last_user = next((t.content for t in reversed(turns) if t.role == "user"), "")
+            query = f"{last_user} {previous}".strip()
         if self._judgment_embedder() is self.embedder:
             vector = [float(x) for x in self._embed([query])[0]]  # the router's, cached
         else:
@@ -329,7 +337,9 @@ class Assistant:
         scored_all: list[ScoredChunk] = []
         parts: list[tuple[Audience, Composed]] = []
         for each in audiences:
-            scored, composed = self._one_audience(routed, each, turns, text, vector, on_token)
+            scored, composed = self._one_audience(
+                routed, each, turns, text, vector, on_token, query=query, previous=previous
+            )
             if composed.refused:
                 return scored, composed
             scored_all += [s for s in scored if s not in scored_all]
@@ -346,14 +356,18 @@ class Assistant:
         text: str,
         vector: list[float],
         on_token: TokenSink | None,
+        *,
+        query: str,
+        previous: str = "",
     ) -> tuple[list[ScoredChunk], Composed]:
-        query = routed.standalone_question
         lens = None if audience == "all" else audience
         view = self._current_view()
         intent = routed.intent
         focus = routed.focus
-        if len(routed.audiences) > 1 and intent == "stakeholder":
-            focus = f"audience:{audience}"
+        if len(routed.audiences) > 1 and intent in AUDIENCE_VIEW_INTENTS:
+            # one part per audience, each that stakeholder's own view (as the router does for
+            # "what does it mean for the CTO?" when one audience is named)
+            intent, focus = "stakeholder", f"audience:{audience}"
         pins = pinned_sections(intent, focus, audience, view.library)
         scored = self.retriever.search(query, audience=lens, query_vector=vector, pinned=pins)
         hits = [s for s in scored if not s.pinned]  # the evidence gate judges search alone
@@ -375,6 +389,7 @@ class Assistant:
             history=tuple(turns),
             focus=focus,
             form=routed.form,
+            previous_answer=previous,
         )
         return scored, compose_with_tokens(self.backend, request, on_token)
 
@@ -386,8 +401,24 @@ class Assistant:
         return hits[0][1] if hits else None
 
     def _assessment_answer(self, text: str, routed: Route, audience: Audience) -> Answer:
+        """The scorecard, then the answer to the question the description ends with ("which
+        maturity level is this, and what would level 4 require?"). When there is no AI project
+        to assess, the question alone is answered (unless the knowledge base cannot answer it)."""
         assessment = self.classify(text)
         body, citations = assessment_summary(assessment, audience)
+        retrieved = criteria_sources(citations)
+        asked = self._asked_part(text)
+        if asked is not None:
+            question, q_routed = asked
+            if assessment.verdict == "not_assessable":
+                answer = self._retrieval_answer(question, q_routed, audience, ())
+                if not answer.refused:  # a refusal would say less than the scorecard
+                    return answer.model_copy(update={"question": text})
+            scored, composed = self._search_and_compose(q_routed, audience, (), question.text)
+            if not composed.refused:
+                body, citations = append_part(body, citations, composed, ANSWER_LABEL)
+                known = {r.chunk_id for r in retrieved}
+                retrieved += [to_retrieved(s) for s in scored if s.chunk.chunk_id not in known]
         return Answer(
             question=text,
             standalone_question=routed.standalone_question,
@@ -396,10 +427,22 @@ class Assistant:
             intent="assessment",
             audience=audience,
             backend=self.backend.name,
-            retrieved=criteria_sources(citations),
+            retrieved=retrieved,
             assessment=assessment,
             notices=list(self._notices),
         )
+
+    def _asked_part(self, text: str) -> tuple[Canonical, Route] | None:
+        """The question sentences of a description, routed on their own; None when there are
+        none, or they are not a knowledge-base question (a greeting, an instruction ...)."""
+        question = " ".join(s for s in split_sentences(text) if s.rstrip().endswith("?"))
+        if not question:
+            return None
+        asked = validate_question(question, self.settings.max_question_chars)
+        routed = route(asked.text, [], self._understand(asked.text, []))
+        if routed.injection or routed.intent in ("out_of_scope", "greeting", "assessment"):
+            return None
+        return asked, routed
 
     def _get_classifier(self) -> ProjectClassifier:
         with self._classifier_lock:
@@ -449,6 +492,19 @@ class _CorpusView:
 
 
 # ---------------------------------------------------------------------- pure helpers
+
+
+ELLIPTICAL_WORDS = 6  # the router's own bound for a follow-up that stands for the last question
+
+
+def restated_answer(routed: Route, message: str, turns: Sequence[Turn]) -> str:
+    """The last answer, when the message only asks about it ("why?", "shorter please", "as
+    bullets"): a short follow-up that names no new section or audience. Else ''."""
+    if not routed.rewritten or routed.focus is not None or routed.intent == "stakeholder":
+        return ""
+    if len(message.split()) > ELLIPTICAL_WORDS:
+        return ""
+    return next((t.content for t in reversed(turns) if t.role == "assistant"), "")
 
 
 def corpus_vocabulary(chunks: Iterable[Chunk]) -> frozenset[str]:

@@ -201,6 +201,8 @@ def assert_verbatim(composed) -> None:  # type: ignore[no-untyped-def]
     chunks = [c.chunk_id for c in composed.citations]
     assert len(chunks) == len(set(chunks)), "each passage is cited once"
     for line in re.split(r"\n+", composed.answer):
+        if re.fullmatch(r"\*\*[^*]+:\*\*", line):
+            continue  # a label on its own line ("**The formal version:**")
         body = re.sub(r"^- ", "", line)
         pieces = re.findall(r"(.+?) \[(\d+)\]", body)
         assert pieces and body.endswith("]"), line
@@ -365,9 +367,11 @@ def test_stakeholder_answer_uses_only_that_stakeholder_document() -> None:
 
 def test_stakeholder_question_naming_a_section_quotes_that_section() -> None:
     composed = compose("What questions should the CFO ask?", "stakeholder", focus="audience:cfo")
-    assert {c.chunk_id for c in composed.citations} == {
-        "stakeholder-cfo#questions-the-cfo-should-ask"
-    }
+    # the core view leads, then the section the question names, whole
+    assert [c.chunk_id for c in composed.citations] == [
+        "stakeholder-cfo#the-financial-view-for-the-cfo",
+        "stakeholder-cfo#questions-the-cfo-should-ask",
+    ]
     assert "predictable?" in composed.answer
 
 
@@ -535,3 +539,118 @@ def test_render_reuses_a_marker_for_the_same_quote() -> None:
 )
 def test_terms_fold_plurals_carefully(text: str, expected: set[str]) -> None:
     assert terms(text) == expected
+
+
+# ---------------------------------------------------------------- composition (issue 11)
+
+
+def test_stakeholder_answer_leads_with_the_whole_core_view() -> None:
+    composed = compose(
+        "How should I explain Production AI to the CFO?", "stakeholder", focus="audience:cfo"
+    )
+    core = LIBRARY["stakeholder-cfo#the-financial-view-for-the-cfo"]
+    assert composed.citations[0].quote == core.text  # one passage, one marker
+    assert composed.answer.split("\n\n")[0].endswith("[1]")
+    assert composed.answer.count("[1]") == 1
+    assert_verbatim(composed)
+
+
+def test_stakeholder_section_named_by_the_question_follows_the_core_view() -> None:
+    composed = compose(
+        "What questions should the CFO ask?", "stakeholder", focus="audience:cfo", form="bullets"
+    )
+    ids = [c.chunk_id for c in composed.citations]
+    assert ids == [
+        "stakeholder-cfo#the-financial-view-for-the-cfo",
+        "stakeholder-cfo#questions-the-cfo-should-ask",
+    ]
+    assert "cost predictability" in composed.answer and "predictable?" in composed.answer
+
+
+def test_two_named_versions_are_two_labelled_parts() -> None:
+    composed = compose(
+        "Put the formal and the punchy version side by side", "variants", form="two_versions"
+    )
+    lines = composed.answer.splitlines()
+    assert "**The formal version:**" in lines and "**The punchy version:**" in lines
+    assert "Anything short of that is just a demo." in composed.answer
+    assert all("slide" not in c.chunk_id for c in composed.citations)
+    assert_verbatim(composed)
+
+
+def test_a_shorter_answer_keeps_to_three_sentences_and_450_characters() -> None:
+    long = " ".join(
+        f"Sentence number {w} says something about Production AI here." for w in "abcdefg"
+    )
+    chunk = Chunk(
+        chunk_id="glossary#long",
+        doc_id="glossary",
+        title="G",
+        section="Long",
+        text=long,
+        ordinal=70,
+    )
+    composed = compose(
+        "Tell me about it",
+        "general",
+        form="shorter",
+        retrieved=[ScoredChunk(chunk=chunk, score=1, rank=1)],
+    )
+    plain = re.sub(r"\s*\[\d+\]", "", composed.answer)
+    assert len(re.findall(r"[.!?](?:\s|$)", plain)) <= 3 and len(plain) <= 450
+
+
+def test_a_follow_up_in_bullets_restates_the_last_answer_from_its_passage() -> None:
+    previous = (
+        "xOps is the umbrella for MLOps, LLMOps and DataOps. "
+        "Support through xOps belongs to the third hallmark."
+    )
+    composed = compose(
+        "as bullets",
+        "bottom_line",
+        form="bullets",
+        previous_answer=previous,
+        retrieved=hits("glossary#xops"),
+    )
+    assert [c.chunk_id for c in composed.citations] == ["glossary#xops"]
+    assert composed.answer.count("\n- ") + composed.answer.startswith("- ") >= 2
+    assert_verbatim(composed)
+
+
+def test_why_after_an_answer_gives_its_whole_passage() -> None:
+    previous = "The punchy version says it runs in production and shows up in the P&L."
+    composed = compose(
+        "why?",
+        "definition",
+        previous_answer=previous,
+        retrieved=hits("definition-variants#the-punchy-version"),
+    )
+    assert composed.citations[0].quote == LIBRARY["definition-variants#the-punchy-version"].text
+
+
+def test_append_part_renumbers_after_the_answer_and_cites_a_shared_passage_once() -> None:
+    from prodai_assistant.answering import Composed, append_part
+    from prodai_assistant.models import Citation
+
+    xops = LIBRARY["glossary#xops"]
+    first = [Citation.of(xops, 1, xops.text)]
+    part = compose("What is xOps?", "glossary", focus="term:xops")
+    extra = Composed(
+        answer=part.answer + " More [2]",
+        citations=[
+            *part.citations,
+            Citation.of(
+                LIBRARY["bottom-line-test#the-three-part-test"],
+                2,
+                "The bottom line on Production AI is a three-part test.",
+            ),
+        ],
+    )
+    body, citations = append_part("Scorecard [1]", first, extra, "Your question:")
+    assert "\n\n**Your question:**\n\n" in body
+    # xOps is quoted whole in both parts, so it keeps [1]; the new passage becomes [2]
+    assert [(c.marker, c.chunk_id) for c in citations] == [
+        (1, "glossary#xops"),
+        (2, "bottom-line-test#the-three-part-test"),
+    ]
+    assert body.endswith("More [2]")

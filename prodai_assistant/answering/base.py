@@ -59,6 +59,9 @@ class AnswerRequest:
     focus: str | None = None
     # The form asked for: default, shorter, one_sentence, bullets, prose, two_versions, compare.
     form: str = "default"
+    # The last answer, when the question only asks about it ("why?", "shorter please", "as
+    # bullets"): the answer keeps its facts, drawn again from the passages it came from.
+    previous_answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,23 @@ def merge_audiences(parts: Sequence[tuple[str, Composed]]) -> Composed:
     )
 
 
+def append_part(
+    answer: str, citations: Sequence[Citation], part: Composed, label: str
+) -> tuple[str, list[Citation]]:
+    """``answer`` followed by ``part`` under a label line, the part's markers renumbered after
+    the answer's (a passage both cite keeps its first number)."""
+    merged = list(citations)
+    seen = {(c.chunk_id, c.quote): c.marker for c in merged}
+    mapping: dict[int, int] = {}
+    for c in part.citations:
+        key = (c.chunk_id, c.quote)
+        if key not in seen:
+            seen[key] = max((m.marker for m in merged), default=0) + 1
+            merged.append(c.model_copy(update={"marker": seen[key]}))
+        mapping[c.marker] = seen[key]
+    return f"{answer}\n\n**{label}**\n\n{_renumber(part.answer, mapping)}", merged
+
+
 def _renumber(answer: str, mapping: dict[int, int]) -> str:
     """Rewrite [n] markers (the marker syntax is a definition) through ``mapping``."""
     return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", answer)
@@ -177,6 +197,7 @@ __all__ = [
     "Composed",
     "StreamingBackend",
     "TokenSink",
+    "append_part",
     "compose_with_tokens",
     "greeting",
     "merge_audiences",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .base import AnswerRequest, Composed, greeting, refusal
 from .lens import LENS_LABELS, fits_lens, lens_point
-from .planners import plan_points
+from .planners import plan_points, plan_restated
 from .pool import Evidence
 from .sentences import Point, Unit, render, terms, units_of
 
@@ -28,7 +28,8 @@ class ExtractiveBackend:
         if request.intent == "out_of_scope":
             return refusal("off_topic")
         evidence = Evidence.of(request)
-        points = plan_points(evidence)
+        points = plan_restated(evidence) if request.previous_answer else []
+        points = points or plan_points(evidence)
         if not points:
             return refusal("no_evidence")
         lens = lens_point(evidence, points) if fits_lens(request) else None
@@ -43,6 +44,7 @@ __all__ = [
     "Point",
     "Unit",
     "plan_points",
+    "plan_restated",
     "render",
     "terms",
     "units_of",

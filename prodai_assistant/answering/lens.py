@@ -26,6 +26,8 @@ LENS_LABELS: dict[str, str] = {
     "cto": "For the CTO:",
     "lob": "For line-of-business leaders:",
 }
+# The core view of a stakeholder document (its first section) is quoted up to this many sentences.
+CORE_UNITS = 6
 # Words that name a stakeholder rather than a topic within the stakeholder's document.
 AUDIENCE_TERMS = terms(
     "ceo cfo cto lob board leader business line line-of-business chief finance executive "
@@ -34,43 +36,46 @@ AUDIENCE_TERMS = terms(
 
 
 def plan_stakeholder(ev: Evidence, asked: frozenset[str]) -> list[Point]:
-    """The stakeholder's view in order, or the one section the question names."""
+    """The stakeholder's core view whole (what they care about, one passage), then the section
+    the question names, or else the next section's topic sentence."""
     focus = ev.request.focus or ""
     audience = focus.split(":", 1)[1] if focus.startswith("audience:") else ev.request.audience
     sections = first_parts(stakeholder_chunks(ev.library, audience))
     if not sections:
         return _plan_every_audience(ev, asked)
     label = LENS_LABELS.get(audience, "")
+    core = whole_section(sections[0], label, max_units=CORE_UNITS, intros=True)
+    used = [u for p in core for u in p.units]
     topical = asked - AUDIENCE_TERMS - WEAK_TERMS
     named = [(len(terms(c.section) & topical), -i, c) for i, c in enumerate(sections[1:], 1)]
     best = max(named, key=lambda h: h[:2], default=None)
     if best is not None and best[0] >= 1:
-        return whole_section(best[2], label, max_units=5, intros=True)
-    view = units_of(sections[0], intros=True)[:3]
-    points = [Point((u,), label if i == 0 else "") for i, u in enumerate(view)]
-    for chunk in sections[1:]:
+        return core + whole_section(best[2], max_units=5, intros=True)
+    for chunk in sections[1:2]:
         unit = best_unit(units_of(chunk), asked)
-        if unit is not None and not redundant(unit, view):
-            points.append(Point((unit,)))
-    return points
+        if unit is not None and not redundant(unit, used):
+            core.append(Point((unit,)))
+    return core
 
 
 def _plan_every_audience(ev: Evidence, asked: frozenset[str]) -> list[Point]:
-    """No one stakeholder named: how the definition adapts, then one line per stakeholder."""
+    """No one stakeholder named: how the definition adapts, then each view in brief."""
     chunks = [c for c in audience_overview(ev.library) if c.chunk_id in ev.library]
     overview = [c for c in chunks if c.doc_id not in STAKEHOLDER_DOCS.values()]
     points = excerpt(overview[0], asked, max_units=2) if overview else []
     for key, doc in STAKEHOLDER_DOCS.items():
         view = next((c for c in chunks if c.doc_id == doc), None)
-        unit = best_unit(units_of(view), asked) if view else None
-        if unit is not None:
-            points.append(Point((unit,), LENS_LABELS[key]))
+        if view is not None:  # the view and what it presents Production AI as
+            points += whole_section(view, LENS_LABELS[key], max_units=2)[:1]
     return points
 
 
-# Answers a stakeholder's closing sentence reads well after: the concept itself. Glossary
-# entries, versions of the definition, figures and rubric details stand alone.
-LENS_INTENTS = frozenset({"definition", "hallmarks", "bottom_line", "comparison", "general"})
+# Answers a stakeholder's closing sentence reads well after: the concept itself and the
+# versions of its definition (the slide version for the board). Glossary entries, figures and
+# rubric details stand alone.
+LENS_INTENTS = frozenset(
+    {"definition", "hallmarks", "bottom_line", "comparison", "general", "variants"}
+)
 
 
 def fits_lens(request: AnswerRequest) -> bool:

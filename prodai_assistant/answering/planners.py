@@ -5,13 +5,30 @@ Each planner draws only on ``Evidence``: the search hits and the sections the ro
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from ..models import Chunk
-from ..routing.pins import VARIANT_KEYS, doc_chunks, first_parts, section_chunk
+from ..routing.pins import VARIANT_KEYS, doc_chunks, first_parts, section_chunk, slug
+from ..text import split_sentences
 from .lens import plan_stakeholder
 from .pool import Evidence, pool, section_then_pool
-from .sentences import Point, best_unit, excerpt, overlap, terms, units_of, whole_section
+from .sentences import (
+    WEAK_TERMS,
+    Point,
+    Unit,
+    best_unit,
+    excerpt,
+    grouped,
+    overlap,
+    terms,
+    units_of,
+    whole_section,
+)
+
+# A section this long (in sentences) is quoted whole: it reads as one passage.
+PASSAGE_UNITS = 5
 
 
 def plan_points(evidence: Evidence) -> list[Point]:
@@ -22,13 +39,105 @@ def plan_points(evidence: Evidence) -> list[Point]:
     return planned or _plan_top_section(evidence, asked)
 
 
+RESTATED_MIN_SCORE = 0.5  # a sentence speaking to less of the last answer adds nothing
+RESTATED_MAX = 6  # sentences of the last answer's passages an answer about it draws on
+_MARKER = re.compile(r"\[\d+\]")  # a citation marker (the syntax is a definition)
+
+
+def plan_restated(ev: Evidence) -> list[Point]:
+    """What the last answer said, drawn again from the passages it came from.
+
+    A short form (shorter, one sentence) gets the sentences that cover most of the last
+    answer (``_covering``); any other form gets, for each sentence of the last answer, the
+    corpus sentences it was drawn from (``_sources``), in reading order. A default-form
+    follow-up ("why?", "go on") gets the passage the first of those belongs to, whole.
+    """
+    said = [terms(x) for x in split_sentences(_MARKER.sub(" ", ev.request.previous_answer))]
+    said = [t for t in said if t]
+    if not said:
+        return []
+    rank = {s.chunk.chunk_id: s.rank for s in ev.request.retrieved}
+    candidates = sorted(
+        (u for c in ev.library.values() for u in units_of(c, intros=True)),
+        key=lambda u: (rank.get(u.chunk.chunk_id, 99), u.chunk.ordinal, u.index),
+    )
+    form = ev.request.form
+    if form in ("shorter", "one_sentence"):
+        return [Point((u,)) for u in _covering(said, candidates)]
+    chosen = _sources(said, candidates)
+    if not chosen:
+        return []
+    if form == "default":
+        return whole_section(chosen[0].chunk, max_units=PASSAGE_UNITS, intros=True)
+    first = {u.chunk.chunk_id: i for i, u in reversed(list(enumerate(chosen)))}
+    return grouped(sorted(chosen, key=lambda u: (first[u.chunk.chunk_id], u.index)))
+
+
+def _covering(said: Sequence[frozenset[str]], candidates: Sequence[Unit]) -> list[Unit]:
+    """Greedily, the sentences that speak to most of the said sentences (up to two of each
+    one's distinctive words), times the share of their own words that were said."""
+    counts = Counter(w for t in said for w in t)
+    common = {w for w, n in counts.items() if n * 2 > len(said) and len(said) > 2} | WEAK_TERMS
+    topics = [set(t - common) for t in said]
+    got = [0] * len(said)
+    everything = set(counts)
+    pool_ = list(candidates)
+
+    def score(unit: Unit) -> float:
+        mine = terms(unit.text)
+        if not mine:
+            return 0.0
+        cover = sum(min(len(mine & topics[j]), 2 - got[j]) for j in range(len(said)))
+        return cover / 2 * len(mine & everything) / len(mine)
+
+    chosen: list[Unit] = []
+    while pool_ and len(chosen) < RESTATED_MAX:
+        best = max(pool_, key=score)  # the first (best-ranked) of equals
+        if score(best) < RESTATED_MIN_SCORE:
+            break
+        chosen.append(best)
+        pool_.remove(best)
+        mine = terms(best.text)
+        for j in range(len(said)):
+            got[j] = min(2, got[j] + len(mine & topics[j])) if topics[j] - mine else 2
+            topics[j] -= mine
+    return chosen
+
+
+def _sources(said: Sequence[frozenset[str]], candidates: Sequence[Unit]) -> list[Unit]:
+    """For each said sentence, the one or two corpus sentences that say most of it: most of
+    its words, with most of their own words among them."""
+    chosen: list[Unit] = []
+    for sentence in said:
+        left = set(sentence - WEAK_TERMS)
+        for _ in range(2):
+            if len(left) < 2:
+                break
+            scored = [
+                (len(t & left) ** 2 / len(t), u)
+                for u in candidates
+                if u not in chosen and (t := terms(u.text))
+            ]
+            best_score, best = max(scored, key=lambda x: x[0], default=(0.0, None))
+            if best is None or best_score < 1.0 or len(terms(best.text) & left) < 2:
+                break
+            chosen.append(best)
+            left -= terms(best.text)
+    return chosen
+
+
 def _plan_top_section(ev: Evidence, asked: frozenset[str]) -> list[Point]:
-    """The best-ranked section quoted in order, then up to two related points elsewhere."""
+    """The best-ranked section quoted whole (one coherent passage), then up to two related
+    points elsewhere; a long section is excerpted around its opening."""
     preferred = _preferred(ev)
     top = _top_chunk(ev, preferred)
     if top is None:
         return []
-    points = excerpt(top, asked, max_units=4)
+    whole = units_of(top, intros=True)
+    if len(whole) <= PASSAGE_UNITS:
+        points = whole_section(top, max_units=PASSAGE_UNITS, intros=True)
+    else:
+        points = excerpt(top, asked, max_units=4)
     if not points:
         return pool(ev, asked, preferred, lead=top, best_lead=True)
     used = [u for p in points for u in p.units]
@@ -70,7 +179,7 @@ def _plan_bottom_line(ev: Evidence, asked: frozenset[str]) -> list[Point]:
 
 
 def _plan_variants(ev: Evidence, asked: frozenset[str]) -> list[Point]:
-    return _variants(ev.library, ev.request.focus or "", asked)
+    return _variants(ev.library, ev.request.focus or "", asked, ev.request.form)
 
 
 def _plan_glossary(ev: Evidence, asked: frozenset[str]) -> list[Point]:
@@ -106,12 +215,27 @@ def _preferred(ev: Evidence) -> list[Chunk]:
 
 
 def _top_chunk(ev: Evidence, preferred: Sequence[Chunk]) -> Chunk | None:
-    """The best-ranked search hit, among the intent's preferred chunks when possible."""
+    """The best-ranked search hit among the intent's preferred chunks, unless a hit from their
+    documents ranks above it and its heading names as much of the question ("why does the
+    weakest hallmark decide?" -> 'The weakest link decides', not the rubric's overview);
+    else the best hit."""
     wanted = {c.chunk_id for c in preferred}
-    for scored in ev.hits:
-        if scored.chunk.chunk_id in wanted:
-            return scored.chunk
-    return ev.hits[0].chunk if ev.hits else (preferred[0] if preferred else None)
+    docs = {c.doc_id for c in preferred}
+    asked = terms(ev.request.standalone_question) - WEAK_TERMS
+    asked |= {part for word in asked for part in word.split("-")}  # 'weakest-link'
+
+    def names(chunk: Chunk) -> int:
+        return len(terms(chunk.section) & asked)
+
+    hits = [s.chunk for s in ev.hits]
+    best = next((c for c in hits if c.chunk_id in wanted), None)
+    above = hits[: hits.index(best)] if best is not None else hits
+    for chunk in above:
+        if chunk.doc_id in docs and names(chunk) >= max(1, names(best) if best else 1):
+            return chunk
+    if best is not None:
+        return best
+    return hits[0] if hits else (preferred[0] if preferred else None)
 
 
 def _structured(
@@ -137,13 +261,19 @@ def _structured(
     return points + [Point((u,)) for u in closing[:1]]
 
 
-def _variants(lib: Mapping[str, Chunk], focus: str, asked: frozenset[str]) -> list[Point]:
+def _variants(
+    lib: Mapping[str, Chunk], focus: str, asked: frozenset[str], form: str = "default"
+) -> list[Point]:
     chunks = first_parts(doc_chunks(lib, "definition-variants"))
     if not chunks:
         return []
     wanted = focus.split(":", 1)[1] if focus.startswith("variant:") else None
     versions = [c for c in chunks if any(k in c.chunk_id.split("#")[-1] for k in VARIANT_KEYS)]
     intro = [c for c in chunks if c not in versions]
+    named = [c for c in versions if any(k in asked and k in slug(c) for k in VARIANT_KEYS)]
+    if form in ("two_versions", "compare") and len(named) >= 2:
+        # "the formal and the punchy version side by side": each named version whole, labelled
+        return [p for c in named for p in whole_section(c, f"{c.section}:", max_units=5)]
     if wanted:
         picked = [c for c in versions if wanted in c.chunk_id.split("#")[-1]]
         if not picked:
@@ -155,4 +285,4 @@ def _variants(lib: Mapping[str, Chunk], focus: str, asked: frozenset[str]) -> li
     return lead + [p for c in versions for p in whole_section(c, f"{c.section}:", max_units=2)]
 
 
-__all__ = ["plan_points"]
+__all__ = ["PASSAGE_UNITS", "plan_points", "plan_restated"]

@@ -146,6 +146,11 @@ def excerpt(chunk: Chunk, asked: frozenset[str], max_units: int = 3) -> list[Poi
     return grouped([u for u in units if u.index in picked])
 
 
+# A short answer: at most three sentences and 450 characters of quoted text.
+SHORT_SENTENCES = 3
+SHORT_CHARS = 450
+
+
 def shape(points: Sequence[Point], form: str) -> list[Point]:
     """The points a form keeps: one sentence, a short answer, or all of them."""
     if not points:
@@ -153,9 +158,27 @@ def shape(points: Sequence[Point], form: str) -> list[Point]:
     if form == "one_sentence":
         return [Point(points[0].units[:1])]
     if form == "shorter":
-        lead = Point(points[0].units[:2], points[0].label)
-        return [lead, *points[1:2]] if len(lead.units) < 2 else [lead]
+        return shortened(points)
     return list(points)
+
+
+def shortened(points: Sequence[Point]) -> list[Point]:
+    """The leading sentences that fit a short answer (always at least the first one)."""
+    kept: list[Point] = []
+    sentences = chars = 0
+    for point in points:
+        units: list[Unit] = []
+        for unit in point.units:
+            size = len(" ".join(unit.text.split())) + 1
+            if (kept or units) and (sentences + 1 > SHORT_SENTENCES or chars + size > SHORT_CHARS):
+                break
+            units.append(unit)
+            sentences, chars = sentences + 1, chars + size
+        if units:
+            kept.append(Point(tuple(units), point.label))
+        if len(units) < len(point.units):
+            break
+    return kept
 
 
 def render(
@@ -172,7 +195,7 @@ def render(
     markers: dict[str, int] = {}
     spans: dict[str, tuple[Chunk, int, int]] = {}  # chunk id -> the cited stretch of its text
 
-    def cite(point: Point, labelled: bool = True) -> str:
+    def cite(point: Point, labelled: bool = True, heading: bool = False) -> str:
         key = point.chunk.chunk_id
         if key not in markers:
             markers[key] = len(markers) + 1
@@ -180,13 +203,24 @@ def render(
         _, lo, hi = spans.get(key, (point.chunk, start, end))
         spans[key] = (point.chunk, min(lo, start), max(hi, end))
         text = " ".join(" ".join(u.text.split()) for u in point.units)
+        if heading and point.label:
+            return f"**{point.label}**\n{text} [{markers[key]}]"
         said = tokenize(point.label)[:3] == tokenize(text)[:3]
         label = f"**{point.label}** " if labelled and point.label and not said else ""
         return f"{label}{text} [{markers[key]}]"
 
     rest = list(points[1:])
     blocks = [cite(points[0])]
-    if form == "bullets" and not rest and len(points[0].units) > 1:
+    labelled_parts = sum(1 for p in points if p.label)
+    if form == "two_versions" and labelled_parts >= 2:
+        # each version under its own label line, each quoted whole
+        blocks = []
+        for point in points:
+            if point.label or not blocks:
+                blocks.append(cite(point, heading=True))
+            else:
+                blocks[-1] += " " + cite(point)
+    elif form == "bullets" and not rest and len(points[0].units) > 1:
         blocks = [f"- {cite(Point((u,)))}" for u in points[0].units]
     elif form == "bullets" and rest:
         blocks.append("\n".join(f"- {cite(p)}" for p in rest))
@@ -218,6 +252,7 @@ __all__ = [
     "redundant",
     "render",
     "shape",
+    "shortened",
     "terms",
     "units_of",
     "whole_section",
