@@ -95,6 +95,9 @@ def measure(tmp: Path, plan: Plan, browser_log: Path | None, run_browser: bool) 
     figures.noop_s = warm.noop_reindex_s(builds.index, plan.noops)
     assistant = warm.warm_assistant(builds.index)
     figures.ask_ms = warm.ask_ms(assistant, plan.ask_rounds, plan.budget_s["ask"])
+    asked = {question for question, _ in warm.QUESTIONS}
+    fresh = [q for q in questions if q not in asked]
+    figures.fresh_ask_ms = warm.fresh_ask_ms(assistant, fresh, plan.budget_s["ask"])
     figures.classify_ms = warm.classify_ms(
         assistant, plan.classify_rounds, plan.budget_s["classify"]
     )

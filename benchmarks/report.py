@@ -31,7 +31,8 @@ ROWS = (
     "Peak memory, cold `prodai ask`",
     "Warm query embedding (`embed_query`)",
     "Warm retrieval (`Retriever.search`)",
-    "Warm `ask`",
+    "Warm `ask`, repeated questions",
+    "Warm `ask`, fresh questions",
     "Warm `classify`",
     "One-time ONNX export",
     "Index build, empty data dir, export cached",
@@ -84,6 +85,7 @@ class Figures:
     builds: warm.Builds = field(default_factory=warm.Builds)
     noop_s: list[float] = field(default_factory=list)
     ask_ms: list[float] = field(default_factory=list)
+    fresh_ask_ms: list[float] = field(default_factory=list)
     classify_ms: list[float] = field(default_factory=list)
     runs: list[compare.RunResult] = field(default_factory=list)
     self_rss: float = 0.0
@@ -162,9 +164,21 @@ def warm_rows(f: Figures) -> list[tuple[str, str, str, str]]:
             f"p50 / p95; {len(f.embed_ms['onnx'])} eval questions each, one thread, in turns",
         ),
         (ROWS[8], dist(hybrid.latencies_ms), "", f"{len(hybrid.latencies_ms)} searches, top 5"),
-        (ROWS[9], dist(f.ask_ms), "", f"{len(f.ask_ms)} asks; target p95 <= 50 ms"),
+        (
+            ROWS[9],
+            dist(f.ask_ms),
+            "",
+            f"{len(f.ask_ms)} asks of the session set above, its vectors cached after the first",
+        ),
         (
             ROWS[10],
+            dist(f.fresh_ask_ms),
+            "",
+            f"{len(f.fresh_ask_ms)} eval questions, each asked once (embedded fresh); "
+            "target p95 <= 15 ms",
+        ),
+        (
+            ROWS[11],
             dist(f.classify_ms),
             "",
             f"{len(f.classify_ms)} descriptions; target p95 <= 100 ms",
@@ -180,30 +194,30 @@ def index_rows(f: Figures) -> list[tuple[str, str, str, str]]:
     export = float(f.export.report["export_s"])
     return [
         (
-            ROWS[11],
+            ROWS[12],
             f"{export:.2f} s",
             "",
             f"`ensure_onnx` into an empty cache, once per model; its process took "
             f"{f.export.wall_s:.2f} s with the torch import",
         ),
         (
-            ROWS[12],
+            ROWS[13],
             secs(b.build_s["onnx"]),
             secs(b.build_s[ST]),
             f"{len(b.build_s['onnx'])} run(s); {f.chunks} chunks; a fresh embedder each time "
             "(model load included), chromadb already imported",
         ),
-        (ROWS[13], secs(b.raw_s["onnx"]), secs(b.raw_s[ST]), "model loaded: the floor"),
-        (ROWS[14], f"{onnx / raw_onnx:.2f}x", f"{st / raw_st:.2f}x", "medians"),
+        (ROWS[14], secs(b.raw_s["onnx"]), secs(b.raw_s[ST]), "model loaded: the floor"),
+        (ROWS[15], f"{onnx / raw_onnx:.2f}x", f"{st / raw_st:.2f}x", "medians"),
         (
-            ROWS[15],
+            ROWS[16],
             f"{f.first_index.wall_s:.2f} s",
             "",
             "one run, all imports included (chromadb among them)",
         ),
-        (ROWS[16], secs(f.noop_s), "", f"{len(f.noop_s)} runs; 0 chunks embedded; target < 2 s"),
+        (ROWS[17], secs(f.noop_s), "", f"{len(f.noop_s)} runs; 0 chunks embedded; target < 2 s"),
         (
-            ROWS[17],
+            ROWS[18],
             secs(b.baseline_s),
             "",
             f"same chunks, ONNX embedder; ours / theirs = {onnx / theirs:.2f}x",
@@ -220,7 +234,7 @@ def browser_rows(f: Figures) -> list[tuple[str, str, str, str]]:
         "follow_up": "second question in the same session",
     }
     rows = []
-    for label, key in zip(ROWS[18:21], ("cold", "restart", "follow_up"), strict=True):
+    for label, key in zip(ROWS[19:22], ("cold", "restart", "follow_up"), strict=True):
         if key in got:
             value, note = f"{got[key]:.1f} s", f"{notes[key]}; {source}{failed}"
         elif source:
@@ -237,7 +251,7 @@ def rows(f: Figures) -> list[tuple[str, str, str, str]]:
         *warm_rows(f),
         *index_rows(f),
         *browser_rows(f),
-        (ROWS[21], f"{f.self_rss:.0f} MiB", "", "both backends and the baseline loaded"),
+        (ROWS[22], f"{f.self_rss:.0f} MiB", "", "both backends and the baseline loaded"),
     ]
 
 

@@ -152,6 +152,18 @@ def ask_ms(assistant: Assistant, rounds: int, budget_s: float) -> list[float]:
     return out
 
 
+def fresh_ask_ms(assistant: Assistant, questions: Sequence[str], budget_s: float) -> list[float]:
+    """Each question asked once: nothing of it is cached, so it is embedded, routed and
+    retrieved from scratch (the warm figure a new user's question sees)."""
+    out: list[float] = []
+    deadline = time.monotonic() + budget_s
+    for question in dict.fromkeys(questions):
+        out.append(timed(lambda q=question: assistant.ask(q)) * 1000)
+        if time.monotonic() > deadline:
+            break
+    return out
+
+
 def classify_ms(assistant: Assistant, rounds: int, budget_s: float) -> list[float]:
     descriptions = classification_texts()
     classify_or_refuse(assistant, descriptions[0])  # builds the classifier, embeds prototypes
@@ -187,6 +199,7 @@ __all__ = [
     "QUESTIONS",
     "Builds",
     "ask_ms",
+    "fresh_ask_ms",
     "classification_texts",
     "classify_ms",
     "index_builds",
