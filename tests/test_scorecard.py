@@ -1,12 +1,16 @@
-"""One scorecard template set: CLI text, Markdown (app and download) and JSON from one view."""
+"""One scorecard template set: CLI text, HTML (the app's page), Markdown (its download) and
+JSON from one view; the three that show text agree, and no text can break any of them."""
 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 
 from prodai_assistant import rendering, scorecard
 from prodai_assistant.classifier import Classifier
@@ -108,6 +112,116 @@ def test_text_and_markdown_show_the_same_data(classifier: Classifier) -> None:
     flat = " ".join(text.split())
     for gap in assessment.gaps:
         assert " ".join(gap.split()) in flat and f"- {gap}" in md
+
+
+# --- reading each rendering back, as a reader sees it ------------------------------------------
+
+MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")  # raw HTML would show up
+VOID = {"br", "hr", "img", "input", "link", "meta"}
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Node | str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """What a browser shows: entities decoded, <br> as a newline."""
+        return "".join(
+            c if isinstance(c, str) else "\n" if c.tag == "br" else c.text() for c in self.children
+        )
+
+    def own_text(self) -> str:
+        return "".join(c for c in self.children if isinstance(c, str))
+
+    def all(self, tag: str | None = None, cls: str | None = None) -> list[Node]:
+        found: list[Node] = []
+        for c in self.children:
+            if isinstance(c, Node):
+                classes = c.attrs.get("class", "").split()
+                if (tag is None or c.tag == tag) and (cls is None or cls in classes):
+                    found.append(c)
+                found += c.all(tag, cls)
+        return found
+
+
+class _Tree(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("root", {})
+        self.open = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {k: v or "" for k, v in attrs})
+        self.open[-1].children.append(node)
+        if tag not in VOID:
+            self.open.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID:
+            assert self.open[-1].tag == tag, f"</{tag}> closes <{self.open[-1].tag}>"
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.open[-1].children.append(data)
+
+
+def tree(markup: str) -> Node:
+    """``markup`` parsed; it must be well formed (every element closed where it was opened)."""
+    parser = _Tree()
+    parser.feed(markup)
+    parser.close()
+    assert parser.open == [parser.root], [n.tag for n in parser.open]
+    return parser.root
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- filters for text that may hold newlines or markup --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [("a | b", "a \\| b"), ("a \\| b", "a \\\\\\| b"), ("a\n\nb  c", "a b c"), ("C:\\x", "C:\\x")],
+)
+def test_a_table_cell_is_one_line_no_pipe_can_end(text: str, cell: str) -> None:
+    assert rendering.cell(text) == cell
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("# heading", "\\# heading"),
+        ("> quote", "\\> quote"),
+        ("- item", "\\- item"),
+        ("* item", "\\* item"),
+        ("+ item", "\\+ item"),
+        ("12. item", "12\\. item"),
+        ("3) item", "3\\) item"),
+        ("***", "\\***"),
+        ("- - -", "\\- - -"),
+        ("```py", "\\```py"),
+        ("[x]: http://e.example", "\\[x]: http://e.example"),
+        ("a\n\n# b\r\n- c", "a # b - c"),
+        ("**bold** start", "**bold** start"),
+        ("version 2. is out", "version 2. is out"),
+        ("-1 is a number", "-1 is a number"),
+    ],
+)
+def test_a_markdown_line_opens_no_block(text: str, line: str) -> None:
+    assert rendering.line(text) == line
+    shown = tree(MARKDOWN.render(rendering.line(text)))
+    assert [n.tag for n in shown.children if isinstance(n, Node)] == ["p"]
+
+
+def test_br_escapes_and_keeps_every_kind_of_line_break() -> None:
+    assert str(rendering.br("a<b>\r\nb\rc\nd&")) == "a&lt;b&gt;<br>b<br>c<br>d&amp;"
+
+
+# --- templates -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
