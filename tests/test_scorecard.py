@@ -15,7 +15,8 @@ from markdown_it import MarkdownIt
 from prodai_assistant import rendering, scorecard
 from prodai_assistant.classifier import Classifier
 from prodai_assistant.cli.classify import format_scorecard
-from prodai_assistant.models import Assessment, Chunk
+from prodai_assistant.models import Assessment, Chunk, Criterion, EvidenceSpan
+from prodai_assistant.testing import FakeAssistant
 
 REPO = Path(__file__).resolve().parent.parent
 CHUNKS = {
@@ -180,6 +181,80 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+FAKE_PRODUCTION = (
+    "Our model is live in production, integrated in the CRM workflow, monitored by MLOps "
+    "on-call staff and adds savings to the P&L."
+)
+FAKE_DEMO = "A demo in a sandbox, nothing else."
+
+
+# --- no text can break a rendering -----------------------------------------------------------
+
+NASTY = "Line one\n\n**bold** <script>alert(1)</script> a | b \\| c\n# not a heading\n- not a list"
+
+
+def nasty() -> Assessment:
+    """An assessment whose every free text is NASTY (the description too)."""
+    base = FakeAssistant().classify(FAKE_PRODUCTION)
+    criteria = [
+        c.model_copy(
+            update={
+                "name": f"{c.name} | <b>x</b>",
+                "rationale": NASTY,
+                "evidence": [span(NASTY, "**bold**")] if i == 0 else [],
+            }
+        )
+        for i, c in enumerate(base.criteria)
+    ]
+    return base.model_copy(
+        update={
+            "reason": NASTY,
+            "criteria": criteria,
+            "gaps": [NASTY],
+            "next_steps": [NASTY, "1. " + NASTY],
+            "stakeholder_notes": {"cfo": NASTY, "cto": "** " + NASTY + " **"},
+        }
+    )
+
+
+def test_no_text_can_break_the_markdown() -> None:
+    assessment = nasty()
+    md = scorecard.render_markdown(assessment, NASTY, lens="cto")
+    assert "<script>" not in md and "<b>" not in md
+    root = tree(MARKDOWN.render(md))
+    assert not root.all("script") and not root.all("b") and not root.all("hr")
+    blocks = [c for c in root.children if isinstance(c, Node)]
+    assert [b.text() for b in blocks if b.tag in ("h1", "h2", "h3")] == [
+        "Production AI assessment", "Criteria", "Gaps", "Next steps", "Stakeholder notes",
+        "Description assessed",
+    ]  # fmt: skip
+    assert not any(b.all("h1") for b in blocks if b.tag != "blockquote")
+    (table,) = root.all("table")
+    rows = table.all("tbody")[0].all("tr")
+    assert len(rows) == len(assessment.criteria)
+    for row, c in zip(rows, assessment.criteria, strict=True):
+        name, status, evidence, why = row.all("td")
+        assert flat(name.text()) == flat(c.name) and status.text() == c.status
+        assert "<script>alert(1)</script> a | b \\| c" in why.text()
+    lists = [b for b in blocks if b.tag in ("ul", "ol")]
+    gaps, steps, notes = (lst.all("li") for lst in lists[:3])
+    assert (len(gaps), len(steps), len(notes)) == (1, 2, 2)  # nothing nested, nothing split
+    assert not any(li.all("ul") or li.all("ol") or li.all("h1") for li in gaps + steps + notes)
+    assert [li.children[0].text() for li in notes] == ["CTO:", "CFO:"]  # labels stay bold
+    assert flat(steps[1].text()).startswith("1. Line one")
+    # the description is quoted line by line, and stays inside the quote
+    assert blocks[-1].tag == "blockquote" and "alert(1)" in blocks[-1].text()
+
+
+def test_terminal_text_stays_in_its_sections() -> None:
+    text = scorecard.render_text(nasty())
+    headings = [line for line in text.splitlines() if line and not line.startswith(" ")]
+    assert headings[0].startswith("Verdict: PRODUCTION")
+    assert headings[2:] == ["Criteria", "Gaps (most blocking first)", "Next steps",
+                            "For your stakeholders"]  # fmt: skip
+    assert all(len(line) <= 100 for line in text.splitlines())
+
+
 # --- filters for text that may hold newlines or markup --------------------------------------
 
 
@@ -219,6 +294,18 @@ def test_a_markdown_line_opens_no_block(text: str, line: str) -> None:
 
 def test_br_escapes_and_keeps_every_kind_of_line_break() -> None:
     assert str(rendering.br("a<b>\r\nb\rc\nd&")) == "a&lt;b&gt;<br>b<br>c<br>d&amp;"
+
+
+def criterion(*spans: EvidenceSpan, name: str = "Deployed", key: str = "deployed") -> Criterion:
+    return Criterion(
+        key=key, name=name, group="hallmark", status="evidenced", evidence=list(spans),
+        rationale="r",
+    )  # fmt: skip
+
+
+def span(text: str, sub: str, polarity: str = "positive") -> EvidenceSpan:
+    start = text.index(sub)
+    return EvidenceSpan(text=sub, start=start, end=start + len(sub), polarity=polarity)  # type: ignore[arg-type]
 
 
 # --- templates -------------------------------------------------------------------------------
