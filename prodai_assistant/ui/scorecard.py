@@ -10,8 +10,9 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..labels import VERDICT_LABELS
 from ..models import Assessment, Citation, Criterion, EvidenceSpan
-from .render import STATUS_COLORS, VERDICT_LABELS, colours, evidence_marks
+from .render import STATUS_COLORS, colours, evidence_marks
 
 STATUS_LABELS = {
     "evidenced": "Evidenced",
