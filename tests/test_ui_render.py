@@ -234,25 +234,6 @@ def test_audience_label(key: str, label: str) -> None:
     assert render.audience_label(key) == label
 
 
-# --- scorecard markdown ----------------------------------------------------------------------
-
-
-def test_assessment_markdown_has_every_part() -> None:
-    assessment = FakeAssistant().classify(PRODUCTION)
-    out = render.assessment_markdown(assessment, PRODUCTION)
-    assert "**Verdict:** Production AI" in out
-    assert "| Deployed in real operations | evidenced | “in production”; “live” |" in out
-    assert "## Stakeholder notes" in out and "**CFO:**" in out
-    assert out.rstrip().endswith(f"> {PRODUCTION}")
-
-
-def test_assessment_markdown_escapes_pipes_in_table_cells() -> None:
-    text = "it is live | in production with savings; integrated in the workflow; monitored"
-    out = render.assessment_markdown(FakeAssistant().classify(text))
-    row = next(line for line in out.splitlines() if line.startswith("| Deployed"))
-    assert row.count("|") - row.count("\\|") == 5
-
-
 # --- scorecard -------------------------------------------------------------------------------
 
 

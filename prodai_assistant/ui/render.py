@@ -1,8 +1,9 @@
-"""Pure rendering helpers for the app: escaped HTML, markdown and download payloads.
+"""Pure rendering helpers for the app: escaped HTML and markdown.
 
 No Streamlit here, so every function is a plain string-in, string-out unit test. User text only
 ever reaches the page through ``escape_markdown`` or ``highlight_evidence`` (which escapes every
-character it emits), never as raw markdown or HTML.
+character it emits), never as raw markdown or HTML. The scorecard's downloads are
+``prodai_assistant.scorecard``'s.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..labels import VERDICT_LABELS
-from ..models import AUDIENCE_LABELS, Assessment, Criterion
+from ..models import AUDIENCE_LABELS, Criterion
 
 STATUS_COLORS = {
     "evidenced": "#c8f2d0",
@@ -125,54 +125,9 @@ def _piece(text: str, covering: Sequence[_Mark], palette: Mapping[str, str]) -> 
     return f'<mark class="{css}" title="{title}" style="background:{background}">{escaped}</mark>'
 
 
-def _cell(text: str) -> str:
-    """Text safe inside one markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def assessment_markdown(assessment: Assessment, description: str | None = None) -> str:
-    """The full scorecard as a Markdown document (the download)."""
-    a = assessment
-    lines = [
-        "# Production AI assessment",
-        "",
-        f"**Verdict:** {VERDICT_LABELS.get(a.verdict, a.verdict)}  ",
-        f"**Confidence:** {a.confidence:.0%}  ",
-        f"**Maturity:** level {a.maturity_level} ({a.maturity_name})",
-        "",
-        a.reason,
-        "",
-        "## Criteria",
-        "",
-        "| Criterion | Status | Evidence | Why |",
-        "|---|---|---|---|",
-    ]
-    for c in a.criteria:
-        quotes = "; ".join(f"“{_cell(s.text)}”" for s in c.evidence) or "none"
-        lines.append(f"| {_cell(c.name)} | {c.status} | {quotes} | {_cell(c.rationale)} |")
-    lines += _bullets("Gaps", a.gaps) + _bullets("Next steps", a.next_steps)
-    if a.stakeholder_notes:
-        lines += ["", "## Stakeholder notes", ""]
-        for key, note in a.stakeholder_notes.items():
-            label = audience_label(key)
-            lines.append(f"- **{label}:** {note}")
-    if description is not None:
-        lines += ["", "## Description assessed", ""]
-        lines += [f"> {line}" if line else ">" for line in description.splitlines()]
-    return "\n".join(lines) + "\n"
-
-
-def _bullets(heading: str, items: Sequence[str]) -> list[str]:
-    if not items:
-        return []
-    return ["", f"## {heading}", ""] + [f"- {item}" for item in items]
-
-
 __all__ = [
     "PALETTE",
     "STATUS_COLORS",
-    "VERDICT_LABELS",
-    "assessment_markdown",
     "audience_label",
     "colours",
     "escape_fields",

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import streamlit as st
 
 from ..models import AUDIENCES, Assessment, Citation
+from ..scorecard import render_json, render_markdown
 from . import scorecard, services
-from .render import assessment_markdown, audience_label, escape_markdown, highlight_evidence
+from .render import audience_label, escape_markdown, highlight_evidence
 from .sources import anchor, sources_html
 
 
@@ -97,7 +98,7 @@ def _downloads(assessment: Assessment, description: str, key: str) -> None:
     md, js = st.columns(2)
     md.download_button(
         "Download scorecard (Markdown)",
-        assessment_markdown(assessment, description),
+        render_markdown(assessment, description, services.audience()),
         file_name="assessment.md",
         mime="text/markdown",
         key=f"{key}-md",
@@ -106,7 +107,7 @@ def _downloads(assessment: Assessment, description: str, key: str) -> None:
     )
     js.download_button(
         "Download scorecard (JSON)",
-        assessment.model_dump_json(indent=2),
+        render_json(assessment),
         file_name="assessment.json",
         mime="application/json",
         key=f"{key}-json",
