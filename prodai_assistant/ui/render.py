@@ -1,8 +1,8 @@
-"""Pure rendering helpers for the app: escaped HTML and markdown.
+"""Pure rendering helpers for the app: escaped Markdown, evidence highlighting, streaming.
 
 No Streamlit here, so every function is a plain string-in, string-out unit test. User text only
 ever reaches the page through ``escape_markdown`` or ``highlight_evidence`` (which escapes every
-character it emits), never as raw markdown or HTML. The scorecard's downloads are
+character it emits), never as raw markdown or HTML. The scorecard and its downloads are
 ``prodai_assistant.scorecard``'s.
 """
 
@@ -12,31 +12,12 @@ import html
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 
-from ..models import AUDIENCE_LABELS, Criterion
-
-STATUS_COLORS = {
-    "evidenced": "#c8f2d0",
-    "partial": "#fff1b8",
-    "missing": "#eceff3",
-    "contradicted": "#ffd6d6",
-}
-# One light colour per criterion, hues far apart so two overlapping ones stay distinguishable.
-PALETTE = (
-    "#a9cfff", "#b7e6a5", "#ffd27a", "#f4b3d3", "#9fe0d8", "#ffb98f", "#c9b6f2", "#d8d89a",
-)  # fmt: skip
+from ..models import Criterion
+from ..scorecard import PALETTE, EvidenceMark, colours, evidence_marks
 
 # Characters that mean something to CommonMark, Streamlit's math ($) or raw HTML (<, &).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
-
-
-def audience_label(key: str) -> str:
-    """'cfo' -> 'CFO'; an unknown key is shown as it is."""
-    for audience, label in AUDIENCE_LABELS.items():
-        if audience == key:
-            return label
-    return key
 
 
 def escape_markdown(text: str) -> str:
@@ -62,30 +43,6 @@ def stream_pieces(text: str, words: int = 4, delay: float = 0.0) -> Iterator[str
         yield "".join(tokens[i : i + words])
 
 
-def colours(criteria: Sequence[Criterion]) -> dict[str, str]:
-    """A distinct highlight colour per criterion key, in scorecard order."""
-    return {c.key: PALETTE[i % len(PALETTE)] for i, c in enumerate(criteria)}
-
-
-@dataclass(frozen=True)
-class _Mark:
-    start: int
-    end: int
-    polarity: str
-    key: str
-    name: str
-
-
-def evidence_marks(text: str, criteria: Sequence[Criterion]) -> list[_Mark]:
-    """Evidence spans that really are substrings of ``text`` at their offsets; others dropped."""
-    marks = []
-    for c in criteria:
-        for span in c.evidence:
-            if 0 <= span.start < span.end <= len(text) and text[span.start : span.end] == span.text:
-                marks.append(_Mark(span.start, span.end, span.polarity, c.key, c.name))
-    return marks
-
-
 def highlight_evidence(text: str, criteria: Sequence[Criterion]) -> str:
     """One-line HTML of ``text`` with each criterion's evidence in its colour; all escaped.
 
@@ -103,7 +60,7 @@ def highlight_evidence(text: str, criteria: Sequence[Criterion]) -> str:
     return f'<div class="prodai-evidence" style="line-height:1.75;">{"".join(pieces)}</div>'
 
 
-def _piece(text: str, covering: Sequence[_Mark], palette: Mapping[str, str]) -> str:
+def _piece(text: str, covering: Sequence[EvidenceMark], palette: Mapping[str, str]) -> str:
     escaped = html.escape(text, quote=True).replace("\r", "").replace("\n", "<br>")
     if not covering:
         return escaped
@@ -126,13 +83,8 @@ def _piece(text: str, covering: Sequence[_Mark], palette: Mapping[str, str]) -> 
 
 
 __all__ = [
-    "PALETTE",
-    "STATUS_COLORS",
-    "audience_label",
-    "colours",
     "escape_fields",
     "escape_markdown",
-    "evidence_marks",
     "highlight_evidence",
     "stream_pieces",
 ]
