@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import get_args
+
+import pytest
 
 from prodai_assistant import labels
 from prodai_assistant.answering import assessment
 from prodai_assistant.models import Verdict
-from prodai_assistant.ui import render
+
+PACKAGE = Path(labels.__file__).resolve().parent
 
 
 def test_every_verdict_has_one_label() -> None:
@@ -16,9 +21,24 @@ def test_every_verdict_has_one_label() -> None:
 
 def test_the_chat_answer_and_the_app_share_the_table() -> None:
     assert assessment.VERDICT_LABELS is labels.VERDICT_LABELS
-    assert render.VERDICT_LABELS is labels.VERDICT_LABELS
+
+
+def test_the_app_takes_verdict_labels_from_labels_only() -> None:
+    """No app module gets the table second hand (from a module that imported it)."""
+    for path in sorted((PACKAGE / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module != "labels":
+                names = {alias.name for alias in node.names}
+                assert not names & {"VERDICT_LABELS", "verdict_label"}, path
 
 
 def test_an_unknown_code_is_shown_as_it_is() -> None:
     assert labels.verdict_label("demo") == "Still a demo"
     assert labels.verdict_label("maybe") == "maybe"
+
+
+@pytest.mark.parametrize(
+    ("key", "label"), [("cfo", "CFO"), ("lob", "Line-of-business leader"), ("x", "x")]
+)
+def test_audience_label(key: str, label: str) -> None:
+    assert labels.audience_label(key) == label

@@ -18,6 +18,7 @@ from hypothesis import strategies as hst
 from prodai_assistant.config import Settings
 from prodai_assistant.errors import InputError, ProdAIError
 from prodai_assistant.models import Answer, Citation, Criterion, Document, EvidenceSpan, Source
+from prodai_assistant.scorecard import PALETTE
 from prodai_assistant.testing import FakeAssistant
 from prodai_assistant.ui import (
     charts,
@@ -153,7 +154,7 @@ def test_source_text_can_never_inject_markup() -> None:
 
 def test_highlight_marks_spans_in_their_criterions_colour_and_keeps_text() -> None:
     out = render.highlight_evidence(PRODUCTION, [criterion(span(PRODUCTION, "live"))])
-    colour = render.PALETTE[0]
+    colour = PALETTE[0]
     expected = f'<mark class="positive" title="evidence: Deployed" style="background:{colour}">'
     assert f"{expected}live</mark>" in out
     assert visible_text(out) == PRODUCTION
@@ -168,7 +169,7 @@ def test_each_criterion_gets_its_own_colour_and_overlaps_show_both() -> None:
             criterion(span(text, "in the workflow"), name="Embedded", key="embedded"),
         ],
     )
-    first, second = render.PALETTE[:2]
+    first, second = PALETTE[:2]
     assert f'style="background:{first}">live </mark>' in out
     assert f"linear-gradient(to bottom, {first} 0% 50%, {second} 50% 100%)" in out
     assert f'style="background:{second}"> workflow</mark>' in out
@@ -227,71 +228,7 @@ def test_highlight_never_loses_or_activates_text(text: str, data: hst.DataObject
     assert set(re.findall(r"<(/?\w+)", out)) <= {"div", "/div", "mark", "/mark", "br"}
 
 
-@pytest.mark.parametrize(
-    ("key", "label"), [("cfo", "CFO"), ("lob", "Line-of-business leader"), ("x", "x")]
-)
-def test_audience_label(key: str, label: str) -> None:
-    assert render.audience_label(key) == label
-
-
-# --- scorecard markdown ----------------------------------------------------------------------
-
-
-def test_assessment_markdown_has_every_part() -> None:
-    assessment = FakeAssistant().classify(PRODUCTION)
-    out = render.assessment_markdown(assessment, PRODUCTION)
-    assert "**Verdict:** Production AI" in out
-    assert "| Deployed in real operations | evidenced | “in production”; “live” |" in out
-    assert "## Stakeholder notes" in out and "**CFO:**" in out
-    assert out.rstrip().endswith(f"> {PRODUCTION}")
-
-
-def test_assessment_markdown_escapes_pipes_in_table_cells() -> None:
-    text = "it is live | in production with savings; integrated in the workflow; monitored"
-    out = render.assessment_markdown(FakeAssistant().classify(text))
-    row = next(line for line in out.splitlines() if line.startswith("| Deployed"))
-    assert row.count("|") - row.count("\\|") == 5
-
-
-# --- scorecard -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "headline"),
-    [(PRODUCTION, "Production AI"), ("A demo in a sandbox, nothing else.", "Still a demo"),
-     ("hello", "Can't assess this")],
-)  # fmt: skip
-def test_the_headline_is_the_verdict_in_words(text: str, headline: str) -> None:
-    assessment = FakeAssistant().classify(text)
-    assert scorecard.headline(assessment) == headline
-    assert f">{html.escape(headline)}</div>" in scorecard.summary_html(assessment)
-
-
-def test_confidence_and_maturity_come_with_what_they_mean() -> None:
-    out = scorecard.summary_html(FakeAssistant().classify(PRODUCTION))
-    assert "90% confidence" in out and "High: your text is clear" in out
-    assert "Maturity: Level 4 of 4 · optimised" in out
-    assert scorecard.MATURITY_MEANINGS[4] in out
-
-
-def test_one_table_row_per_criterion_with_status_in_words_and_definition_link() -> None:
-    assessment = FakeAssistant().classify("A demo in a sandbox, nothing else.")
-    out = scorecard.criteria_table_html(assessment, links={"deployed": ("src-e-1", 1)})
-    assert out.count("<tr>") == 1 + len(assessment.criteria)
-    assert ">Contradicted</span>" in out and ">Missing</span>" in out
-    assert '<a href="#src-e-1">[1]</a>' in out
-
-
-def test_legend_names_each_colour_used_and_the_red_flag_style() -> None:
-    text = "live in production, in a pilot"
-    criteria = [
-        criterion(span(text, "live")),
-        criterion(span(text, "pilot", "negative"), name="Red flags", key="flags"),
-        criterion(name="Never mentioned", key="other"),
-    ]
-    out = scorecard.legend_html(text, criteria)
-    assert "Deployed" in out and "Red flags" in out and "Never mentioned" not in out
-    assert "wavy red underline" in out
+# --- what to confirm, next steps --------------------------------------------------------------
 
 
 def test_to_confirm_quotes_the_users_words_red_flags_first() -> None:
@@ -314,31 +251,12 @@ def test_criteria_resting_on_the_same_words_share_one_item_to_confirm() -> None:
     assert item.criteria == ("ROI", "Financials") and len(item.questions) == 2
 
 
-def test_the_why_column_does_not_repeat_the_status() -> None:
-    crit = criterion().model_copy(update={"rationale": "Missing: nothing shows an owner."})
-    assert scorecard.why(crit) == "Nothing shows an owner."
-    assert scorecard.why(criterion()) == "r"
-
-
 def test_steps_pair_with_the_gaps_they_close_when_they_line_up() -> None:
     assessment = FakeAssistant().classify("A demo in a sandbox, nothing else.")
     pairs = scorecard.steps_with_reasons(assessment)
     assert pairs[0] == (assessment.next_steps[0], assessment.gaps[0])
     uneven = assessment.model_copy(update={"gaps": []})
     assert all(reason is None for _, reason in scorecard.steps_with_reasons(uneven))
-
-
-def test_definition_citations_number_each_distinct_definition_once() -> None:
-    definition = CITATION.model_copy(update={"marker": 9})
-    crits = [
-        criterion().model_copy(update={"citation": definition}),
-        criterion(key="embedded").model_copy(update={"citation": definition}),
-    ]
-    assessment = FakeAssistant().classify(PRODUCTION).model_copy(update={"criteria": crits})
-    cites, markers = scorecard.definition_citations(assessment)
-    assert [c.marker for c in cites] == [1] and markers == {"deployed": 1, "embedded": 1}
-    given = [definition.model_copy(update={"marker": 4})]
-    assert scorecard.definition_citations(assessment, given)[1] == {"deployed": 4, "embedded": 4}
 
 
 # --- conversation ----------------------------------------------------------------------------

@@ -12,8 +12,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ..labels import VERDICT_LABELS
 from .portfolio import maturity_counts, verdict_counts
-from .render import VERDICT_LABELS
 
 VERDICT_ORDER = ["production", "demo", "not_assessable"]
 VERDICT_PALETTE = ["#2e9e4f", "#e8890c", "#8a8f98"]

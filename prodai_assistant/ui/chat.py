@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..labels import verdict_label
 from ..models import AUDIENCE_LABELS, Answer, Audience, Role
-from .render import VERDICT_LABELS
 
 STARTER_QUESTIONS = (
     "What is Production AI?",
@@ -136,7 +136,7 @@ def _answer_lines(answer: Answer) -> list[str]:
         lines += [f"*Framed for: {AUDIENCE_LABELS[answer.audience]}*", ""]
     lines.append(answer.answer)
     if answer.assessment is not None:
-        verdict = VERDICT_LABELS.get(answer.assessment.verdict, answer.assessment.verdict)
+        verdict = verdict_label(answer.assessment.verdict)
         lines += ["", f"**Verdict:** {verdict} ({answer.assessment.confidence:.0%} confidence)"]
     if answer.citations:
         lines += ["", "Sources:", ""]

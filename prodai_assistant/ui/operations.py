@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .render import VERDICT_LABELS
+from ..labels import VERDICT_LABELS
 
 if TYPE_CHECKING:
     from ..audit import OpsStats

@@ -1,8 +1,9 @@
-"""Pure rendering helpers for the app: escaped HTML, markdown and download payloads.
+"""Pure rendering helpers for the app: escaped Markdown, evidence highlighting, streaming.
 
 No Streamlit here, so every function is a plain string-in, string-out unit test. User text only
 ever reaches the page through ``escape_markdown`` or ``highlight_evidence`` (which escapes every
-character it emits), never as raw markdown or HTML.
+character it emits), never as raw markdown or HTML. The scorecard and its downloads are
+``prodai_assistant.scorecard``'s.
 """
 
 from __future__ import annotations
@@ -11,32 +12,12 @@ import html
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 
-from ..labels import VERDICT_LABELS
-from ..models import AUDIENCE_LABELS, Assessment, Criterion
-
-STATUS_COLORS = {
-    "evidenced": "#c8f2d0",
-    "partial": "#fff1b8",
-    "missing": "#eceff3",
-    "contradicted": "#ffd6d6",
-}
-# One light colour per criterion, hues far apart so two overlapping ones stay distinguishable.
-PALETTE = (
-    "#a9cfff", "#b7e6a5", "#ffd27a", "#f4b3d3", "#9fe0d8", "#ffb98f", "#c9b6f2", "#d8d89a",
-)  # fmt: skip
+from ..models import Criterion
+from ..scorecard import PALETTE, EvidenceMark, colours, evidence_marks
 
 # Characters that mean something to CommonMark, Streamlit's math ($) or raw HTML (<, &).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
-
-
-def audience_label(key: str) -> str:
-    """'cfo' -> 'CFO'; an unknown key is shown as it is."""
-    for audience, label in AUDIENCE_LABELS.items():
-        if audience == key:
-            return label
-    return key
 
 
 def escape_markdown(text: str) -> str:
@@ -62,30 +43,6 @@ def stream_pieces(text: str, words: int = 4, delay: float = 0.0) -> Iterator[str
         yield "".join(tokens[i : i + words])
 
 
-def colours(criteria: Sequence[Criterion]) -> dict[str, str]:
-    """A distinct highlight colour per criterion key, in scorecard order."""
-    return {c.key: PALETTE[i % len(PALETTE)] for i, c in enumerate(criteria)}
-
-
-@dataclass(frozen=True)
-class _Mark:
-    start: int
-    end: int
-    polarity: str
-    key: str
-    name: str
-
-
-def evidence_marks(text: str, criteria: Sequence[Criterion]) -> list[_Mark]:
-    """Evidence spans that really are substrings of ``text`` at their offsets; others dropped."""
-    marks = []
-    for c in criteria:
-        for span in c.evidence:
-            if 0 <= span.start < span.end <= len(text) and text[span.start : span.end] == span.text:
-                marks.append(_Mark(span.start, span.end, span.polarity, c.key, c.name))
-    return marks
-
-
 def highlight_evidence(text: str, criteria: Sequence[Criterion]) -> str:
     """One-line HTML of ``text`` with each criterion's evidence in its colour; all escaped.
 
@@ -103,7 +60,7 @@ def highlight_evidence(text: str, criteria: Sequence[Criterion]) -> str:
     return f'<div class="prodai-evidence" style="line-height:1.75;">{"".join(pieces)}</div>'
 
 
-def _piece(text: str, covering: Sequence[_Mark], palette: Mapping[str, str]) -> str:
+def _piece(text: str, covering: Sequence[EvidenceMark], palette: Mapping[str, str]) -> str:
     escaped = html.escape(text, quote=True).replace("\r", "").replace("\n", "<br>")
     if not covering:
         return escaped
@@ -125,59 +82,9 @@ def _piece(text: str, covering: Sequence[_Mark], palette: Mapping[str, str]) -> 
     return f'<mark class="{css}" title="{title}" style="background:{background}">{escaped}</mark>'
 
 
-def _cell(text: str) -> str:
-    """Text safe inside one markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def assessment_markdown(assessment: Assessment, description: str | None = None) -> str:
-    """The full scorecard as a Markdown document (the download)."""
-    a = assessment
-    lines = [
-        "# Production AI assessment",
-        "",
-        f"**Verdict:** {VERDICT_LABELS.get(a.verdict, a.verdict)}  ",
-        f"**Confidence:** {a.confidence:.0%}  ",
-        f"**Maturity:** level {a.maturity_level} ({a.maturity_name})",
-        "",
-        a.reason,
-        "",
-        "## Criteria",
-        "",
-        "| Criterion | Status | Evidence | Why |",
-        "|---|---|---|---|",
-    ]
-    for c in a.criteria:
-        quotes = "; ".join(f"“{_cell(s.text)}”" for s in c.evidence) or "none"
-        lines.append(f"| {_cell(c.name)} | {c.status} | {quotes} | {_cell(c.rationale)} |")
-    lines += _bullets("Gaps", a.gaps) + _bullets("Next steps", a.next_steps)
-    if a.stakeholder_notes:
-        lines += ["", "## Stakeholder notes", ""]
-        for key, note in a.stakeholder_notes.items():
-            label = audience_label(key)
-            lines.append(f"- **{label}:** {note}")
-    if description is not None:
-        lines += ["", "## Description assessed", ""]
-        lines += [f"> {line}" if line else ">" for line in description.splitlines()]
-    return "\n".join(lines) + "\n"
-
-
-def _bullets(heading: str, items: Sequence[str]) -> list[str]:
-    if not items:
-        return []
-    return ["", f"## {heading}", ""] + [f"- {item}" for item in items]
-
-
 __all__ = [
-    "PALETTE",
-    "STATUS_COLORS",
-    "VERDICT_LABELS",
-    "assessment_markdown",
-    "audience_label",
-    "colours",
     "escape_fields",
     "escape_markdown",
-    "evidence_marks",
     "highlight_evidence",
     "stream_pieces",
 ]

@@ -1,4 +1,6 @@
-"""The scorecard on the page (Assess a project, and inline in the chat); see ``scorecard``."""
+"""The scorecard on the page (Assess a project, and inline in the chat): one
+``prodai_assistant.scorecard`` view, drawn by its HTML template and downloaded as its Markdown
+and JSON; ``ui.scorecard`` adds what to confirm and the next steps."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from ..models import AUDIENCES, Assessment, Citation
+from ..models import Assessment, Citation
+from ..scorecard import render_html, render_json, render_markdown, scorecard_view
 from . import scorecard, services
-from .render import assessment_markdown, audience_label, escape_markdown, highlight_evidence
+from .render import escape_markdown, highlight_evidence
 from .sources import anchor, sources_html
 
 
@@ -24,31 +27,37 @@ def show_scorecard(
 
     ``compact`` (the chat) folds the evidence and the advice away under the table.
     """
-    cites, markers = scorecard.definition_citations(assessment, citations)
-    links = {k: (anchor(key, n), n) for k, n in markers.items()}
-    # HTML below is built by scorecard/render/sources helpers, which escape every character.
-    st.markdown(scorecard.summary_html(assessment), unsafe_allow_html=True)
-    st.markdown(scorecard.criteria_table_html(assessment, links=links), unsafe_allow_html=True)
+    lens = services.audience()
+    view = scorecard_view(assessment, description, lens, citations)
+    anchors = {c.marker: anchor(key, c.marker) for c in view.sources}
+
+    def html(part: str) -> None:
+        # The scorecard's HTML template escapes every character it is given (autoescape).
+        st.markdown(render_html(view, part, anchors), unsafe_allow_html=True)
+
+    html("summary")
+    html("criteria")
     with st.expander("Your text, with the evidence for each criterion", expanded=not compact):
-        st.markdown(scorecard.legend_html(description, assessment.criteria), unsafe_allow_html=True)
+        html("legend")
         st.markdown(highlight_evidence(description, assessment.criteria), unsafe_allow_html=True)
     if compact:
         with st.expander("What to confirm, and next steps"):
             _confirm(assessment)
             _steps(assessment)
-            _notes(assessment)
+            if view.notes:
+                html("notes")
     else:
         left, right = st.columns(2)
         with left:
             _confirm(assessment)
         with right:
             _steps(assessment)
-        if assessment.stakeholder_notes:
+        if view.notes:
             with st.expander("For your stakeholders", expanded=True):
-                _notes(assessment)
-    if cites:
-        st.markdown(sources_html(cites, key, services.passages()), unsafe_allow_html=True)
-    _downloads(assessment, description, key)
+                html("notes")
+    if view.sources:
+        st.markdown(sources_html(view.sources, key, services.passages()), unsafe_allow_html=True)
+    _downloads(assessment, description, lens, citations, key)
 
 
 def _confirm(assessment: Assessment) -> None:
@@ -82,22 +91,17 @@ def _steps(assessment: Assessment) -> None:
     st.markdown("\n".join(lines))
 
 
-def _notes(assessment: Assessment) -> None:
-    """Stakeholder notes, the chosen lens first."""
-    notes = assessment.stakeholder_notes
-    if not notes:
-        return
-    lens = services.audience()
-    order: dict[str, int] = {k: i for i, k in enumerate(AUDIENCES)}
-    for k in sorted(notes, key=lambda k: (k != lens, order.get(k, len(order)))):
-        st.markdown(f"**{audience_label(k)}:** {escape_markdown(notes[k])}")
-
-
-def _downloads(assessment: Assessment, description: str, key: str) -> None:
+def _downloads(
+    assessment: Assessment,
+    description: str,
+    lens: str,
+    citations: Sequence[Citation] | None,
+    key: str,
+) -> None:
     md, js = st.columns(2)
     md.download_button(
         "Download scorecard (Markdown)",
-        assessment_markdown(assessment, description),
+        render_markdown(assessment, description, lens, citations),
         file_name="assessment.md",
         mime="text/markdown",
         key=f"{key}-md",
@@ -106,7 +110,7 @@ def _downloads(assessment: Assessment, description: str, key: str) -> None:
     )
     js.download_button(
         "Download scorecard (JSON)",
-        assessment.model_dump_json(indent=2),
+        render_json(assessment),
         file_name="assessment.json",
         mime="application/json",
         key=f"{key}-json",
