@@ -181,16 +181,17 @@ class Assistant:
         import numpy as np
 
         with self._vectors_lock:
-            todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
         if todo:
             fresh = self._judgment_embedder().embed_documents(todo)
+            vectors = [np.asarray(v, dtype=np.float32) for v in fresh]
+            known.update(zip(todo, vectors, strict=True))
             with self._vectors_lock:
                 if len(self._vectors) + len(todo) > _VECTOR_CACHE:
-                    self._vectors.clear()
-                for t, v in zip(todo, fresh, strict=True):
-                    self._vectors[t] = np.asarray(v, dtype=np.float32)
-        with self._vectors_lock:
-            return [self._vectors.get(t) for t in texts]
+                    self._vectors.clear()  # a full cache starts again; this call keeps `known`
+                self._vectors.update(zip(todo, vectors, strict=True))
+        return [known[t] for t in texts]
 
     def _get_router(self) -> RouterModel:
         with self._classifier_lock:

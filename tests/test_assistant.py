@@ -393,3 +393,20 @@ def test_stakeholders_in_general_are_not_answered_with_the_whole_library(
 def test_refused_answers_list_only_search_hits(assistant: Assistant) -> None:
     answer = assistant.ask("What does the Zorblax framework say about AI pilots?")
     assert answer.refused and not any(r.pinned for r in answer.retrieved)
+
+
+def test_a_full_vector_cache_never_loses_a_vector_it_was_asked_for(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long session overflows the cache: texts cached before the overflow are still returned
+    (once this gave None and a TypeError in the router's features)."""
+    import prodai_assistant.assistant as module
+
+    monkeypatch.setattr(module, "_VECTOR_CACHE", 4)
+    fresh = Assistant.from_settings(settings, embedder=FakeEmbedder())
+    fresh._minilm = FakeEmbedder()
+    fresh._embed(["a", "b", "c"])
+    vectors = fresh._embed(["a", "d", "e"])  # "a" is cached; "d" and "e" overflow the cache
+    assert all(v is not None for v in vectors)
+    assert [list(v) for v in vectors] == [list(v) for v in fresh._embed(["a", "d", "e"])]
+    fresh.index.close()
