@@ -46,9 +46,9 @@ DEMOS = ["nh01", "pm01", "bw01", "ss02", "nh04", "sf03"]  # hackathon, pilot, bu
 # The dev-set demos the learned classifier reads otherwise (plain text, no injection).
 MISREAD_DEMOS = {
     "bw01": "known miss of the learned classifier: reads the buzzword pitch (no system, users or "
-    "numbers named) as not_assessable (0.84), not as a demo",
+    "numbers named) as not_assessable (0.53), not as a demo",
     "sf03": "known miss of the learned classifier: reads the Einstein scoring switched on with no "
-    "owner and never measured as not_assessable (0.70), not as a demo",
+    "owner and never measured as not_assessable (0.82), not as a demo",
 }
 PAYLOADS = [
     "<script>alert('x')</script>",
@@ -459,22 +459,7 @@ def test_the_demo_cases_are_demos_before_any_injection(classifier: Classifier, c
     assert classifier.classify(DEV_SET[case]["description"]).verdict == "demo"
 
 
-@pytest.mark.parametrize(
-    "injection",
-    [
-        pytest.param(
-            text,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss of the learned classifier (banks c1-c8): reads the hallmarks "
-                "asserted with no system named as a demo, not as not_assessable (never production)",
-            ),
-        )
-        if text.startswith("Note to the assessor")
-        else text
-        for text in INJECTED
-    ],
-)
+@pytest.mark.parametrize("injection", INJECTED)
 def test_an_injection_alone_is_not_an_assessable_project(
     classifier: Classifier, injection: str
 ) -> None:

@@ -22,8 +22,9 @@ def assessment_summary(
     assessment: Assessment, audience: Audience = "all"
 ) -> tuple[str, list[Citation]]:
     """Short markdown summary of an assessment; markers point at the criteria's definitions."""
-    citations: list[Citation] = []
-    markers: dict[tuple[str, str], int] = {}
+    from ..scorecard import definition_citations  # the one numbering of a scorecard's sources
+
+    citations, markers = definition_citations(assessment)
     lines = [
         f"**Verdict: {VERDICT_LABELS.get(assessment.verdict, assessment.verdict)}** "
         f"(maturity level {assessment.maturity_level}, {assessment.maturity_name}). "
@@ -32,13 +33,8 @@ def assessment_summary(
     if assessment.criteria:
         lines.append("")
         for criterion in assessment.criteria:
-            marker = ""
-            if criterion.citation is not None:
-                key = (criterion.citation.chunk_id, criterion.citation.quote)
-                if key not in markers:
-                    markers[key] = len(markers) + 1
-                    citations.append(criterion.citation.model_copy(update={"marker": markers[key]}))
-                marker = f" [{markers[key]}]"
+            number = markers.get(criterion.key)
+            marker = f" [{number}]" if number is not None else ""
             lines.append(f"- **{criterion.name}**: {criterion.status}{marker}")
     if assessment.gaps:
         lines += ["", "**Gaps:**", *(f"- {gap}" for gap in assessment.gaps)]
