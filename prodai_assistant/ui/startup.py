@@ -1,15 +1,16 @@
 """The assistant is prepared once per process, in a background thread, from server start.
 
-``app.py`` hands ``lifespan`` to ``st.App``, so the build begins when ``streamlit run`` starts,
-before anyone opens the page; a page run calls ``ensure_started`` too (AppTest, or a script run
-without ``app.py``). Pages never wait for it unless they must: the chat draws at once and
-answers the first question as soon as the knowledge base is ready.
+``app.py``'s lifespan runs ``begin`` in a thread as ``streamlit run`` starts, before anyone
+opens the page (the server does not wait for it); a page run calls ``ensure_started`` too
+(AppTest, or a script run without ``app.py``). Pages never wait for it unless they must: the
+chat draws at once and answers the first question as soon as the knowledge base is ready.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -94,16 +95,23 @@ def _build(job: Job, cfg: Settings, factory: Factory) -> Any:
     return built
 
 
-@asynccontextmanager
-async def lifespan(app: object) -> AsyncIterator[None]:
-    """``st.App`` start-up hook: begin preparing the assistant before the first visitor."""
-    # Imported now, while no one waits, so the first page view does not pay for it.
-    from . import charts, flows, services, shell, widgets  # noqa: F401
+def begin() -> None:
+    """Server start, in a background thread (``app.py``): begin preparing the assistant and
+    import what the pages need meanwhile, so the first page view does not pay for it."""
+    from . import services, sessions, shell  # noqa: F401  (what every page run imports first)
 
     try:
         ensure_started(Settings(), services.current_factory())
     except Exception:  # an invalid setting is shown on the page, with what to fix
         log.warning("not preparing the assistant at start-up", exc_info=True)
+    from . import charts, flows, widgets  # noqa: F401
+
+
+@asynccontextmanager
+async def lifespan(app: object) -> AsyncIterator[None]:
+    """``st.App`` start-up hook (for an app that imports this module itself; ``app.py`` does
+    the same without importing the package first): ``begin`` in a thread."""
+    threading.Thread(target=begin, name="prodai-startup", daemon=True).start()
     yield
 
 
@@ -111,6 +119,7 @@ __all__ = [
     "DEFAULT_ESTIMATES",
     "ESTIMATES_FILE",
     "MAIN_SCRIPT",
+    "begin",
     "clear",
     "ensure_started",
     "estimate",
