@@ -8,11 +8,13 @@ chat draws at once and answers the first question as soon as the knowledge base 
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -95,16 +97,59 @@ def _build(job: Job, cfg: Settings, factory: Factory) -> Any:
     return built
 
 
+# Imported once no page has run for IDLE_S seconds: only the other pages need them (pandas,
+# Altair), and importing them holds the interpreter for a second or more.
+LATER_MODULES = ("charts", "portfolio", "operations", "evalreport", "evalrun", "examples", "access")
+IDLE_S = 5.0
+_runs = {"active": 0, "last": time.monotonic()}
+_runs_lock = threading.Lock()
+
+
+@contextmanager
+def page_run() -> Iterator[None]:
+    """Around every page run (``script/main.py``), so start-up's late imports wait for a lull."""
+    with _runs_lock:
+        _runs["active"] += 1
+    try:
+        yield
+    finally:
+        with _runs_lock:
+            _runs["active"] -= 1
+            _runs["last"] = time.monotonic()
+
+
+def _wait_until_idle(quiet_s: float = IDLE_S) -> None:
+    while True:
+        with _runs_lock:
+            left = quiet_s - (time.monotonic() - _runs["last"])
+            if _runs["active"] == 0 and left <= 0:
+                return
+        time.sleep(max(0.25, left))
+
+
 def begin() -> None:
-    """Server start, in a background thread (``app.py``): begin preparing the assistant and
-    import what the pages need meanwhile, so the first page view does not pay for it."""
+    """Server start, in a background thread (``app.py``): import what the chat page needs and
+    begin preparing the assistant; once the app is idle, import what the other pages need."""
+    with _runs_lock:
+        _runs["last"] = time.monotonic()
     from . import services, sessions, shell  # noqa: F401  (what every page run imports first)
 
     try:
         ensure_started(Settings(), services.current_factory())
     except Exception:  # an invalid setting is shown on the page, with what to fix
         log.warning("not preparing the assistant at start-up", exc_info=True)
-    from . import charts, flows, widgets  # noqa: F401
+    from . import browser, flows, widgets  # noqa: F401  (the chat page)
+
+    _wait_until_idle()
+    for name in LATER_MODULES:
+        _import_quietly(f"{__package__}.{name}")
+
+
+def _import_quietly(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except Exception:  # the page that needs it reports the failure
+        log.debug("importing %s at start-up failed", name, exc_info=True)
 
 
 @asynccontextmanager
@@ -118,6 +163,8 @@ async def lifespan(app: object) -> AsyncIterator[None]:
 __all__ = [
     "DEFAULT_ESTIMATES",
     "ESTIMATES_FILE",
+    "IDLE_S",
+    "LATER_MODULES",
     "MAIN_SCRIPT",
     "begin",
     "clear",
@@ -125,4 +172,5 @@ __all__ = [
     "estimate",
     "job_for",
     "lifespan",
+    "page_run",
 ]
