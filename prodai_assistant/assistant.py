@@ -129,6 +129,12 @@ class Assistant:
         retriever = Retriever(index, embedder, settings.retrieval)
         return cls(settings, index=index, retriever=retriever, embedder=embedder)
 
+    def warm_up(self) -> None:
+        """Load now what the first question would otherwise wait for: the query embedder's
+        session (and tokenizer) and the router. Called by the app while it starts."""
+        self._judgment_embedder().embed_query("What is Production AI?")
+        self._get_router()
+
     # ------------------------------------------------------------------ public API
 
     def ask(

@@ -128,21 +128,37 @@ def _wait_until_idle(quiet_s: float = IDLE_S) -> None:
 
 
 def begin() -> None:
-    """Server start, in a background thread (``app.py``): import what the chat page needs and
-    begin preparing the assistant; once the app is idle, import what the other pages need."""
+    """Server start, in a background thread (``app.py``): import what the chat page needs,
+    begin preparing the assistant and warm it up once it is ready; once the app is idle,
+    import what the other pages need."""
     with _runs_lock:
         _runs["last"] = time.monotonic()
     from . import services, sessions, shell  # noqa: F401  (what every page run imports first)
 
     try:
-        ensure_started(Settings(), services.current_factory())
+        job: Job | None = ensure_started(Settings(), services.current_factory())
     except Exception:  # an invalid setting is shown on the page, with what to fix
         log.warning("not preparing the assistant at start-up", exc_info=True)
+        job = None
     from . import browser, flows, widgets  # noqa: F401  (the chat page)
 
+    if job is not None:
+        _warm_up(job)
     _wait_until_idle()
     for name in LATER_MODULES:
         _import_quietly(f"{__package__}.{name}")
+
+
+def _warm_up(job: Job) -> None:
+    """Once the assistant is ready (and answering already): load what its first answer would
+    load (``Assistant.warm_up``), so that answer does not wait for it."""
+    job.wait()
+    warm_up = getattr(job.result, "warm_up", None) if job.succeeded else None
+    if callable(warm_up):
+        try:
+            warm_up()
+        except Exception:  # the first question loads it again, and reports what fails
+            log.warning("warming up the assistant failed", exc_info=True)
 
 
 def _import_quietly(name: str) -> None:
