@@ -97,8 +97,11 @@ def _build(job: Job, cfg: Settings, factory: Factory) -> Any:
     return built
 
 
-# Imported once no page has run for IDLE_S seconds: only the other pages need them (pandas,
-# Altair), and importing them holds the interpreter for a second or more.
+# What the first answer imports besides the assistant: st.write_stream checks whether what it
+# streams is a data frame (importing pandas and pyarrow to do so); the audit trail records it.
+FIRST_ANSWER_MODULES = ("pandas", "pyarrow", "prodai_assistant.audit")
+# Imported once no page has run for IDLE_S seconds: only the other pages need them (Altair,
+# pandas), and importing them holds the interpreter for a second or more.
 LATER_MODULES = ("charts", "portfolio", "operations", "evalreport", "evalrun", "examples", "access")
 IDLE_S = 5.0
 _runs = {"active": 0, "last": time.monotonic()}
@@ -129,8 +132,8 @@ def _wait_until_idle(quiet_s: float = IDLE_S) -> None:
 
 def begin() -> None:
     """Server start, in a background thread (``app.py``): import what the chat page needs,
-    begin preparing the assistant and warm it up once it is ready; once the app is idle,
-    import what the other pages need."""
+    begin preparing the assistant, warm it up once it is ready and import what its first
+    answer needs; once the app is idle, import what the other pages need."""
     with _runs_lock:
         _runs["last"] = time.monotonic()
     from . import services, sessions, shell  # noqa: F401  (what every page run imports first)
@@ -144,6 +147,8 @@ def begin() -> None:
 
     if job is not None:
         _warm_up(job)
+    for name in FIRST_ANSWER_MODULES:
+        _import_quietly(name)
     _wait_until_idle()
     for name in LATER_MODULES:
         _import_quietly(f"{__package__}.{name}")
@@ -179,6 +184,7 @@ async def lifespan(app: object) -> AsyncIterator[None]:
 __all__ = [
     "DEFAULT_ESTIMATES",
     "ESTIMATES_FILE",
+    "FIRST_ANSWER_MODULES",
     "IDLE_S",
     "LATER_MODULES",
     "MAIN_SCRIPT",
