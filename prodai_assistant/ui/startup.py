@@ -8,6 +8,7 @@ chat draws at once and answers the first question as soon as the knowledge base 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import logging
@@ -132,8 +133,9 @@ def _wait_until_idle(quiet_s: float = IDLE_S) -> None:
 
 def begin() -> None:
     """Server start, in a background thread (``app.py``): import what the chat page needs,
-    begin preparing the assistant, warm it up once it is ready and import what its first
-    answer needs; once the app is idle, import what the other pages need."""
+    begin preparing the assistant, do Streamlit's first-run work and warm the assistant up
+    once it is ready; once the app is idle, import what the other pages need. What is loaded
+    by then is frozen out of the garbage collector's walks (``gc.freeze``)."""
     with _runs_lock:
         _runs["last"] = time.monotonic()
     from . import services, sessions, shell  # noqa: F401  (what every page run imports first)
@@ -145,13 +147,30 @@ def begin() -> None:
         job = None
     from . import browser, flows, widgets  # noqa: F401  (the chat page)
 
+    _warm_streamlit()
+    gc.freeze()  # Streamlit collects garbage after every page run: not in what stays loaded
     if job is not None:
         _warm_up(job)
     for name in FIRST_ANSWER_MODULES:
         _import_quietly(name)
+    gc.freeze()
     _wait_until_idle()
     for name in LATER_MODULES:
         _import_quietly(f"{__package__}.{name}")
+    gc.freeze()
+
+
+def _warm_streamlit() -> None:
+    """What Streamlit does once per process, on the first page run: compile its emoji pattern
+    (for the page icon), and look up every loaded module's source file for its REPL check (on
+    the first element drawn; the lookups are cached, so that check then costs little)."""
+    try:
+        from streamlit import env_util
+
+        importlib.import_module("streamlit.emojis")
+        env_util.is_repl()
+    except Exception:  # only a warm-up: the page run does the same again
+        log.debug("warming up Streamlit failed", exc_info=True)
 
 
 def _warm_up(job: Job) -> None:
