@@ -87,6 +87,7 @@ def free_port() -> int:
 
 
 PROFILE: Path | None = None  # --profile
+FILE_WATCHER = "none"  # --file-watcher; the browser test passes none
 
 
 def env_for(data_dir: Path, log: Path | None = None, repo: Path = REPO) -> dict[str, str]:
@@ -140,7 +141,7 @@ def one_round(
     command = [
         sys.executable, str(PROBE), "run", script, "--server.headless", "true",
         "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", FILE_WATCHER,
     ]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     marks: dict[str, float] = {}
@@ -236,9 +237,12 @@ def main() -> int:
         help="run the app from this checkout instead (repeat to compare checkouts in turn)",
     )
     parser.add_argument("--profile", type=Path, help="cProfile every script run into here")
+    parser.add_argument(
+        "--file-watcher", default="none", help="server.fileWatcherType (default: none, as the test)"
+    )
     args = parser.parse_args()
-    global PROFILE
-    PROFILE = args.profile
+    global PROFILE, FILE_WATCHER
+    PROFILE, FILE_WATCHER = args.profile, args.file_watcher
     if PROFILE is not None:
         PROFILE.mkdir(parents=True, exist_ok=True)
 
