@@ -98,9 +98,8 @@ def _build(job: Job, cfg: Settings, factory: Factory) -> Any:
     return built
 
 
-# What the first answer imports besides the assistant: st.write_stream checks whether what it
-# streams is a data frame (importing pandas and pyarrow to do so); the audit trail records it.
-FIRST_ANSWER_MODULES = ("pandas", "pyarrow", "prodai_assistant.audit")
+# What the first answer imports besides the assistant: the audit trail records it.
+FIRST_ANSWER_MODULES = ("prodai_assistant.audit",)
 # Imported once no page has run for IDLE_S seconds: only the other pages need them (Altair,
 # pandas), and importing them holds the interpreter for a second or more.
 LATER_MODULES = ("charts", "portfolio", "operations", "evalreport", "evalrun", "examples", "access")
