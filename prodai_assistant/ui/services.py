@@ -105,6 +105,11 @@ def settings() -> Settings:
     override = st.session_state.get(SETTINGS_KEY)
     if isinstance(override, Settings):
         return override
+    return environment_settings()
+
+
+def environment_settings() -> Settings:
+    """The environment's Settings, loaded once per environment (ConfigError when invalid)."""
     cfg = _environment_settings(_environment())
     model = cfg.embedding.model_path
     if model is not None and not model.is_dir():  # checked at every load: gone since
@@ -246,6 +251,7 @@ __all__ = [
     "audience",
     "conversation",
     "current_factory",
+    "environment_settings",
     "friendly_errors",
     "passages",
     "preparing_label",

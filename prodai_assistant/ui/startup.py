@@ -140,7 +140,9 @@ def begin() -> None:
     from . import services, sessions, shell  # noqa: F401  (what every page run imports first)
 
     try:
-        job: Job | None = ensure_started(Settings(), services.current_factory())
+        job: Job | None = ensure_started(
+            services.environment_settings(), services.current_factory()
+        )
     except Exception:  # an invalid setting is shown on the page, with what to fix
         log.warning("not preparing the assistant at start-up", exc_info=True)
         job = None
