@@ -163,14 +163,17 @@ def begin() -> None:
 
 def _warm_streamlit() -> None:
     """What Streamlit does once per process, on the first page run: compile its emoji pattern
-    (for the page icon), and look up every loaded module's source file for its REPL check (on
-    the first element drawn; the lookups are cached, so that check then costs little)."""
+    (for the page icon); and, on the first element drawn, check whether it runs in a Python
+    REPL to warn that `streamlit run` is needed (``inspect.stack()``, which looks up every
+    loaded module's source file: 0.1-0.4 s here). Under `streamlit run` that warning is never
+    due, so it is marked as given."""
     try:
-        from streamlit import env_util
-
         importlib.import_module("streamlit.emojis")
-        env_util.is_repl()
-    except Exception:  # only a warm-up: the page run does the same again
+        from streamlit import delta_generator
+
+        if hasattr(delta_generator, "_use_warning_has_been_displayed"):
+            delta_generator._use_warning_has_been_displayed = True
+    except Exception:  # only a warm-up: the page run does the same itself
         log.debug("warming up Streamlit failed", exc_info=True)
 
 
