@@ -137,8 +137,11 @@ def begin() -> None:
     by then is frozen out of the garbage collector's walks (``gc.freeze``)."""
     with _runs_lock:
         _runs["last"] = time.monotonic()
-    from . import services, sessions, shell  # noqa: F401  (what every page run imports first)
+    # The chat page's modules first: the first page run needs them before the assistant.
+    from . import browser, flows, services, sessions, shell, widgets  # noqa: F401
 
+    _warm_streamlit()
+    gc.freeze()  # Streamlit collects garbage after every page run: not in what stays loaded
     try:
         job: Job | None = ensure_started(
             services.environment_settings(), services.current_factory()
@@ -146,10 +149,6 @@ def begin() -> None:
     except Exception:  # an invalid setting is shown on the page, with what to fix
         log.warning("not preparing the assistant at start-up", exc_info=True)
         job = None
-    from . import browser, flows, widgets  # noqa: F401  (the chat page)
-
-    _warm_streamlit()
-    gc.freeze()  # Streamlit collects garbage after every page run: not in what stays loaded
     if job is not None:
         _warm_up(job)
     for name in FIRST_ANSWER_MODULES:
