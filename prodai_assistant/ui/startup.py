@@ -121,7 +121,9 @@ def page_run() -> Iterator[None]:
             _runs["last"] = time.monotonic()
 
 
-def _wait_until_idle(quiet_s: float = IDLE_S) -> None:
+def _wait_until_idle(quiet_s: float | None = None) -> None:
+    """Return once no page run is under way and none has ended for ``quiet_s`` (IDLE_S)."""
+    quiet_s = IDLE_S if quiet_s is None else quiet_s
     while True:
         with _runs_lock:
             left = quiet_s - (time.monotonic() - _runs["last"])
