@@ -101,9 +101,10 @@ def _build(job: Job, cfg: Settings, factory: Factory) -> Any:
 # What the first answer imports besides the assistant: the audit trail records it.
 FIRST_ANSWER_MODULES = ("prodai_assistant.audit",)
 # Imported once no page has run for IDLE_S seconds: only the other pages need them (Altair,
-# pandas), and importing them holds the interpreter for a second or more.
+# pandas), and importing them holds the interpreter for a second or more, which a page being
+# opened meanwhile would wait for (a visitor who reads an answer for that long rarely is).
 LATER_MODULES = ("charts", "portfolio", "operations", "evalreport", "evalrun", "examples", "access")
-IDLE_S = 5.0
+IDLE_S = 20.0
 _runs = {"active": 0, "last": time.monotonic()}
 _runs_lock = threading.Lock()
 
