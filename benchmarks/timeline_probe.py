@@ -139,6 +139,7 @@ PATCHES: dict[str, Callable[[Any], None]] = {
     "prodai_assistant.routing.model": _patch_router,
     "streamlit.runtime.scriptrunner.script_runner": _patch_script_runner,
     "streamlit.runtime.runtime": _patch_runtime,
+    "prodai_assistant.ui.charts": lambda module: None,  # start-up's late imports: when
 }
 
 
