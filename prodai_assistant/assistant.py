@@ -133,6 +133,15 @@ class Assistant:
         retriever = Retriever(index, embedder, settings.retrieval)
         return cls(settings, index=index, retriever=retriever, embedder=embedder)
 
+    def warm_up(self) -> None:
+        """Load now what the first question would otherwise wait for: the query embedder's
+        session (and tokenizer), the router and the keyword index. Called by the app while it
+        starts."""
+        query = "What is Production AI?"
+        self._judgment_embedder().embed_query(query)
+        self._get_router()
+        self.retriever.search(query, query_vector=self.embedder.embed_query(query))
+
     # ------------------------------------------------------------------ public API
 
     def ask(

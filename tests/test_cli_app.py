@@ -30,6 +30,7 @@ def test_the_shipped_settings_become_flags() -> None:
     assert flags["client.showErrorDetails"] == "none"
     assert flags["browser.gatherUsageStats"] == "false"
     assert flags["server.maxUploadSize"] == "25"
+    assert flags["server.fileWatcherType"] == "none"  # no per-session walk of every module
 
 
 def test_bad_settings_are_one_config_error(tmp_path: Path) -> None:

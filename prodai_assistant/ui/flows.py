@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import streamlit as st
 
 from ..errors import ProdAIError
 from ..models import Answer, Assessment
-from . import portfolio, services, sessions, trail, widgets
+from . import services, sessions, trail, widgets
 from .chat import ChatEntry, Conversation, new_id
+
+if TYPE_CHECKING:  # pandas is for the portfolio page only: the chat never imports it
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 CLASSIFY_RESULT_KEY = "prodai.classify_result"
@@ -128,6 +131,8 @@ def assess_portfolio(
     frame: pd.DataFrame, description_column: str, name_column: str | None, run_key: Hashable
 ) -> None:
     """Assess every row with a progress bar; keep the results for this session's reruns."""
+    from . import portfolio
+
     st.session_state.pop(PORTFOLIO_RESULT_KEY, None)
     assistant = services.assistant()
     session_id = services.conversation().session_id

@@ -10,7 +10,9 @@ put an object in ``st.session_state[ASSISTANT_KEY]`` (one session) or call
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -103,6 +105,35 @@ def settings() -> Settings:
     override = st.session_state.get(SETTINGS_KEY)
     if isinstance(override, Settings):
         return override
+    return environment_settings()
+
+
+def environment_settings() -> Settings:
+    """The environment's Settings, loaded once per environment (ConfigError when invalid)."""
+    cfg = _environment_settings(_environment())
+    model = cfg.embedding.model_path
+    if model is not None and not model.is_dir():  # checked at every load: gone since
+        return Settings.load()  # raises the ConfigError that says so
+    return cfg
+
+
+def _environment() -> tuple[tuple[str, str], ...]:
+    """What ``Settings.load`` reads of the environment: the PRODAI_* variables (in any case),
+    and HOME and XDG_DATA_HOME for the default data dir."""
+    return tuple(
+        sorted(
+            (key, value)
+            for key, value in os.environ.items()
+            if key.upper().startswith("PRODAI_") or key in ("HOME", "XDG_DATA_HOME")
+        )
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _environment_settings(environment: tuple[tuple[str, str], ...]) -> Settings:
+    """Settings.load() once per environment: a page run asks for the settings a dozen times,
+    and each load parses every variable again (a few milliseconds each). A ConfigError is
+    not cached: it is raised again on every call."""
     return Settings.load()  # ConfigError names the variable; the page shows it
 
 
@@ -220,6 +251,7 @@ __all__ = [
     "audience",
     "conversation",
     "current_factory",
+    "environment_settings",
     "friendly_errors",
     "passages",
     "preparing_label",

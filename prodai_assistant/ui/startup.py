@@ -1,17 +1,21 @@
 """The assistant is prepared once per process, in a background thread, from server start.
 
-``app.py`` hands ``lifespan`` to ``st.App``, so the build begins when ``streamlit run`` starts,
-before anyone opens the page; a page run calls ``ensure_started`` too (AppTest, or a script run
-without ``app.py``). Pages never wait for it unless they must: the chat draws at once and
-answers the first question as soon as the knowledge base is ready.
+``app.py``'s lifespan runs ``begin`` in a thread as ``streamlit run`` starts, before anyone
+opens the page (the server does not wait for it); a page run calls ``ensure_started`` too
+(AppTest, or a script run without ``app.py``). Pages never wait for it unless they must: the
+chat draws at once and answers the first question as soon as the knowledge base is ready.
 """
 
 from __future__ import annotations
 
+import gc
+import importlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,26 +98,126 @@ def _build(job: Job, cfg: Settings, factory: Factory) -> Any:
     return built
 
 
-@asynccontextmanager
-async def lifespan(app: object) -> AsyncIterator[None]:
-    """``st.App`` start-up hook: begin preparing the assistant before the first visitor."""
-    # Imported now, while no one waits, so the first page view does not pay for it.
-    from . import charts, flows, services, shell, widgets  # noqa: F401
+# What the first answer imports besides the assistant: the audit trail records it.
+FIRST_ANSWER_MODULES = ("prodai_assistant.audit",)
+# Imported once no page has run for IDLE_S seconds: only the other pages need them (Altair,
+# pandas), and importing them holds the interpreter for a second or more, which a page being
+# opened meanwhile would wait for (a visitor who reads an answer for that long rarely is).
+LATER_MODULES = ("charts", "portfolio", "operations", "evalreport", "evalrun", "examples", "access")
+IDLE_S = 20.0
+_runs = {"active": 0, "last": time.monotonic()}
+_runs_lock = threading.Lock()
 
+
+@contextmanager
+def page_run() -> Iterator[None]:
+    """Around every page run (``script/main.py``), so start-up's late imports wait for a lull."""
+    with _runs_lock:
+        _runs["active"] += 1
     try:
-        ensure_started(Settings(), services.current_factory())
+        yield
+    finally:
+        with _runs_lock:
+            _runs["active"] -= 1
+            _runs["last"] = time.monotonic()
+
+
+def _wait_until_idle(quiet_s: float | None = None) -> None:
+    """Return once no page run is under way and none has ended for ``quiet_s`` (IDLE_S)."""
+    quiet_s = IDLE_S if quiet_s is None else quiet_s
+    while True:
+        with _runs_lock:
+            left = quiet_s - (time.monotonic() - _runs["last"])
+            if _runs["active"] == 0 and left <= 0:
+                return
+        time.sleep(max(0.25, left))
+
+
+def begin() -> None:
+    """Server start, in a background thread (``app.py``): import what the chat page needs,
+    begin preparing the assistant, do Streamlit's first-run work and warm the assistant up
+    once it is ready; once the app is idle, import what the other pages need. What is loaded
+    by then is frozen out of the garbage collector's walks (``gc.freeze``)."""
+    with _runs_lock:
+        _runs["last"] = time.monotonic()
+    # The chat page's modules first: the first page run needs them before the assistant.
+    from . import browser, flows, services, sessions, shell, widgets  # noqa: F401
+
+    _warm_streamlit()
+    gc.freeze()  # Streamlit collects garbage after every page run: not in what stays loaded
+    try:
+        job: Job | None = ensure_started(
+            services.environment_settings(), services.current_factory()
+        )
     except Exception:  # an invalid setting is shown on the page, with what to fix
         log.warning("not preparing the assistant at start-up", exc_info=True)
+        job = None
+    if job is not None:
+        _warm_up(job)
+    for name in FIRST_ANSWER_MODULES:
+        _import_quietly(name)
+    gc.freeze()
+    _wait_until_idle()
+    for name in LATER_MODULES:
+        _import_quietly(f"{__package__}.{name}")
+    gc.freeze()
+
+
+def _warm_streamlit() -> None:
+    """What Streamlit does once per process, on the first page run: compile its emoji pattern
+    (for the page icon); and, on the first element drawn, check whether it runs in a Python
+    REPL to warn that `streamlit run` is needed (``inspect.stack()``, which looks up every
+    loaded module's source file: 0.1-0.4 s here). Under `streamlit run` that warning is never
+    due, so it is marked as given."""
+    try:
+        importlib.import_module("streamlit.emojis")
+        from streamlit import delta_generator
+
+        if hasattr(delta_generator, "_use_warning_has_been_displayed"):
+            delta_generator._use_warning_has_been_displayed = True
+    except Exception:  # only a warm-up: the page run does the same itself
+        log.debug("warming up Streamlit failed", exc_info=True)
+
+
+def _warm_up(job: Job) -> None:
+    """Once the assistant is ready (and answering already): load what its first answer would
+    load (``Assistant.warm_up``), so that answer does not wait for it."""
+    job.wait()
+    warm_up = getattr(job.result, "warm_up", None) if job.succeeded else None
+    if callable(warm_up):
+        try:
+            warm_up()
+        except Exception:  # the first question loads it again, and reports what fails
+            log.warning("warming up the assistant failed", exc_info=True)
+
+
+def _import_quietly(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except Exception:  # the page that needs it reports the failure
+        log.debug("importing %s at start-up failed", name, exc_info=True)
+
+
+@asynccontextmanager
+async def lifespan(app: object) -> AsyncIterator[None]:
+    """``st.App`` start-up hook (for an app that imports this module itself; ``app.py`` does
+    the same without importing the package first): ``begin`` in a thread."""
+    threading.Thread(target=begin, name="prodai-startup", daemon=True).start()
     yield
 
 
 __all__ = [
     "DEFAULT_ESTIMATES",
     "ESTIMATES_FILE",
+    "FIRST_ANSWER_MODULES",
+    "IDLE_S",
+    "LATER_MODULES",
     "MAIN_SCRIPT",
+    "begin",
     "clear",
     "ensure_started",
     "estimate",
     "job_for",
     "lifespan",
+    "page_run",
 ]

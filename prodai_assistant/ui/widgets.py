@@ -6,7 +6,10 @@ Text that may quote the user reaches ``st.markdown`` only escaped (``escape_mark
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ..errors import ProdAIError
 from ..models import AUDIENCE_LABELS, Answer
@@ -81,7 +84,7 @@ def show_answer(answer: Answer, *, stream: bool = False, key: str = "") -> None:
     if answer.refused:
         st.warning(answer.answer, icon=":material/block:")
     elif stream:
-        st.write_stream(stream_pieces(text, delay=STREAM_DELAY_S))
+        write_stream(stream_pieces(text, delay=STREAM_DELAY_S))
     else:
         st.markdown(text)
     if answer.standalone_question.strip() != canonicalize(answer.question).text.strip():
@@ -93,6 +96,29 @@ def show_answer(answer: Answer, *, stream: bool = False, key: str = "") -> None:
         # The one kind of HTML shown here: built by sources_html, which escapes every char.
         shown = sources_html(answer.citations, key, services.passages())
         st.markdown(shown, unsafe_allow_html=True)
+
+
+def write_stream(pieces: Iterable[str]) -> str:
+    """``st.write_stream`` for text: the same elements (one slot, re-drawn as markdown while
+    the text grows, with unclosed markup completed; plain markdown at the end), without its
+    check that the stream is not a data frame, which imports pandas and pyarrow (0.8 s of the
+    first answer here)."""
+    slot: DeltaGenerator | None = None
+    text = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if slot is None:
+            slot = st.empty()
+        text += piece
+        draft = getattr(slot, "_markdown", None)  # what st.write_stream draws with
+        if callable(draft):
+            draft(text, unterminated_parsing=True)
+        else:
+            slot.markdown(text)
+    if slot is not None:
+        slot.markdown(text)
+    return text
 
 
 def _notices(answer: Answer) -> None:
@@ -181,4 +207,5 @@ __all__ = [
     "show_answer",
     "show_scorecard",
     "show_user_text",
+    "write_stream",
 ]
