@@ -32,17 +32,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from prodai_assistant.testing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 PROBE = Path(__file__).resolve().parent / "timeline_probe.py"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 QUESTION = "What is Production AI?"
 BARE_PAGE = """import streamlit as st
 st.title("Is our AI real, or just a demo?")

@@ -322,4 +322,16 @@ def _span(
     )
 
 
-__all__ = ["FakeAssistant", "FakeEmbedder", "fake_chunks"]
+# The one headless Chromium the browser tests and the start-up benchmark drive (Debian's
+# package; never `playwright install`): no sandbox in a container, no GPU, nothing phoning home.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "FakeAssistant", "FakeEmbedder", "fake_chunks"]

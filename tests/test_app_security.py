@@ -38,7 +38,7 @@ from prodai_assistant.config import Settings
 from prodai_assistant.errors import ConfigError, InputError
 from prodai_assistant.models import Assessment
 from prodai_assistant.passwords import hash_password, verify_password
-from prodai_assistant.testing import FakeAssistant
+from prodai_assistant.testing import CHROMIUM, CHROMIUM_ARGS, FakeAssistant
 from prodai_assistant.ui import access, render, services
 
 REPO = Path(__file__).resolve().parent.parent
@@ -543,10 +543,6 @@ from prodai_assistant.ui import services
 
 services.set_assistant_factory(lambda settings, progress: FakeAssistant())
 """
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
 
 def fake_app(folder: Path) -> Path:
@@ -571,9 +567,7 @@ def test_the_documented_csp_lets_the_app_and_its_charts_run(tmp_path: Path) -> N
     script = fake_app(tmp_path)
     (tmp_path / "portfolio.csv").write_bytes(examples.template_csv())
     with proxied_app(tmp_path, script) as ports, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.set_default_timeout(60_000)
         console: list[str] = []

@@ -24,17 +24,12 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from prodai_assistant.testing import CHROMIUM as CHROMIUM_PATH
+from prodai_assistant.testing import CHROMIUM_ARGS
+
+CHROMIUM = Path(CHROMIUM_PATH)
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 START_TIMEOUT_S = 120
