@@ -118,8 +118,9 @@ def test_citations_are_grouped_one_entry_per_section() -> None:
 
 
 def test_known_markers_become_links_and_others_stay_text() -> None:
-    out = sources.link_markers("One [1]. Two [2][7]. A [list].", {1, 2}, "e1")
-    assert out == "One [\\[1\\]](#src-e1-1). Two [\\[2\\]](#src-e1-2)[7]. A [list]."
+    out = sources.link_markers("One. [1] Two [2][7]. A [list].", {1, 2}, "e1")
+    # the space before a linked marker does not break: it stays on its sentence's line
+    assert out == "One.\u00a0[\\[1\\]](#src-e1-1) Two\u00a0[\\[2\\]](#src-e1-2)[7]. A [list]."
 
 
 def test_passage_marks_the_cited_sentence_in_context_and_escapes_the_rest() -> None:

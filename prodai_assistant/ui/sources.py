@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from ..models import Citation
 from .knowledge import section_link
 
-_MARKER = re.compile(r"\[(\d+)\]")
+_MARKER = re.compile(r"( ?)\[(\d+)\]")  # with the space before it, if any
 _EMPHASIS = re.compile(r"\*\*|__|`")
+NBSP = "\u00a0"
 SUMMARY_SECTIONS = 3  # section names shown in the collapsed row before "and N more"
 
 Passages = Callable[[str, str], str | None]  # (doc_id, section) -> the section's text
@@ -52,13 +53,14 @@ def anchor(key: str, marker: int) -> str:
 
 
 def link_markers(text: str, markers: set[int], key: str) -> str:
-    """Markdown ``text`` with each known ``[n]`` turned into a link to its source entry."""
+    """Markdown ``text`` with each known ``[n]`` turned into a link to its source entry; the
+    space before it becomes a no-break space, so a marker never wraps onto a line of its own."""
 
     def link(match: re.Match[str]) -> str:
-        number = int(match.group(1))
+        space, number = match.group(1), int(match.group(2))
         if number not in markers:
             return match.group(0)
-        return f"[\\[{number}\\]](#{anchor(key, number)})"
+        return f"{space and NBSP}[\\[{number}\\]](#{anchor(key, number)})"
 
     return _MARKER.sub(link, text)
 
