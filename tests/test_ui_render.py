@@ -94,6 +94,13 @@ def test_stream_pieces_yield_several_pieces_for_a_long_answer() -> None:
     assert len(list(render.stream_pieces("one two three four five six seven eight nine", 4))) == 3
 
 
+def test_stream_pieces_of_a_long_answer_come_in_at_most_the_steps_asked_for() -> None:
+    text = " ".join(f"word{n}" for n in range(100))
+    pieces = list(render.stream_pieces(text, 4, at_most=6))
+    assert len(pieces) == 6 and "".join(pieces) == text
+    assert len(list(render.stream_pieces("one two three four five", 4, at_most=6))) == 2
+
+
 # --- sources ---------------------------------------------------------------------------------
 
 CITATION = Citation(

@@ -34,9 +34,14 @@ def escape_fields(markdown: str, fields: Sequence[str]) -> str:
     return markdown
 
 
-def stream_pieces(text: str, words: int = 4, delay: float = 0.0) -> Iterator[str]:
-    """Yield ``text`` a few words at a time, whitespace kept, for ``st.write_stream``."""
+def stream_pieces(
+    text: str, words: int = 4, delay: float = 0.0, at_most: int | None = None
+) -> Iterator[str]:
+    """Yield ``text`` a few words at a time, whitespace kept, for ``st.write_stream``; with
+    ``at_most``, in no more pieces than that (more words each for a long text)."""
     tokens = re.findall(r"\s*\S+|\s+$", text)
+    if at_most:
+        words = max(words, -(-len(tokens) // at_most))
     for i in range(0, len(tokens), words):
         if delay and i:
             time.sleep(delay)
