@@ -31,6 +31,7 @@ def test_the_shipped_settings_become_flags() -> None:
     assert flags["browser.gatherUsageStats"] == "false"
     assert flags["server.maxUploadSize"] == "25"
     assert flags["server.fileWatcherType"] == "none"  # no per-session walk of every module
+    assert flags["runner.postScriptGC"] == "false"  # no full collection after every page run
 
 
 def test_bad_settings_are_one_config_error(tmp_path: Path) -> None:
