@@ -144,7 +144,7 @@ def begin() -> None:
     from . import browser, flows, services, sessions, shell, widgets  # noqa: F401
 
     _warm_streamlit()
-    gc.freeze()  # Streamlit collects garbage after every page run: not in what stays loaded
+    gc.freeze()  # what stays loaded is left out of the collector's full collections
     try:
         job: Job | None = ensure_started(
             services.environment_settings(), services.current_factory()
