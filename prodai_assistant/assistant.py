@@ -44,6 +44,7 @@ from .routing import (
     context_texts,
     evidence_refusal,
     features,
+    named_terms,
     pinned_sections,
     route,
     unknown_names,
@@ -167,6 +168,7 @@ class Assistant:
         routed = route(asked.text, past, self._understand(asked.text, past))
         if routed.injection and routed.intent != "out_of_scope":
             routed = self._without_injection(asked.text, past, routed)
+        routed = with_named_terms(routed, self._current_view().library)
         effective: Audience = routed.audience_hint or lens or "all"
         if routed.intent == "assessment":
             answer = self._assessment_answer(asked.original, routed, effective)
@@ -517,6 +519,16 @@ def restated_answer(routed: Route, message: str, turns: Sequence[Turn]) -> str:
     return next((t.content for t in reversed(turns) if t.role == "assistant"), "")
 
 
+def with_named_terms(routed: Route, library: Mapping[str, Chunk]) -> Route:
+    """A glossary question naming several entries ("MLOps vs LLMOps") is focused on each."""
+    if routed.intent != "glossary":
+        return routed
+    named = named_terms(routed.standalone_question, library)
+    if len(named) < 2:
+        return routed
+    return replace(routed, focus="term:" + "+".join(named))
+
+
 def corpus_vocabulary(chunks: Iterable[Chunk]) -> frozenset[str]:
     """Every token of the corpus text, sections and titles (for the unknown-name gate)."""
     words: set[str] = set()
@@ -556,6 +568,7 @@ __all__ = [
     "Assistant",
     "assessment_summary",
     "corpus_vocabulary",
+    "with_named_terms",
     "criteria_sources",
     "on_original",
     "to_retrieved",

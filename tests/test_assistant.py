@@ -410,3 +410,21 @@ def test_a_full_vector_cache_never_loses_a_vector_it_was_asked_for(
     assert all(v is not None for v in vectors)
     assert [list(v) for v in vectors] == [list(v) for v in fresh._embed(["a", "d", "e"])]
     fresh.index.close()
+
+
+def test_a_glossary_question_naming_several_terms_is_focused_on_each(
+    assistant: Assistant,
+) -> None:
+    from prodai_assistant.assistant import with_named_terms
+    from prodai_assistant.routing import Route
+
+    asked = Route("glossary", "What's the difference between MLOps and LLMOps?", focus="term:mlops")
+    assert with_named_terms(asked, assistant.library).focus == "term:mlops+llmops"
+    one = Route("glossary", "What is MLOps?", focus="term:mlops")
+    assert with_named_terms(one, assistant.library) == one
+    other = Route("general", "MLOps and LLMOps in general?")
+    assert with_named_terms(other, assistant.library) == other
+    answer = assistant.ask("What's the difference between MLOps and LLMOps?")
+    cited = {c.chunk_id for c in answer.citations}
+    assert answer.intent == "glossary"
+    assert {"glossary#mlops", "glossary#llmops"} <= cited
