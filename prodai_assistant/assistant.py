@@ -387,6 +387,7 @@ class Assistant:
             hits,
             best_dense=self._best_dense(hits, vector),
             min_dense=self.settings.retrieval.min_dense_score,
+            sure=routed.sure,
         )
         if reason is None and routed.general_single and unknown_names(query, view.vocabulary):
             reason = "unknown_entity"  # "what does the Zorblax framework say ...": not ours

@@ -191,3 +191,24 @@ def test_several_parts_have_no_one_standalone_question() -> None:
     assert focus_question("level:2+3") is None
     assert focus_question("level:3") == "What is maturity level 3?"
 
+
+def test_the_evidence_gate_trusts_a_sure_route_only_so_far() -> None:
+    from prodai_assistant.routing import SURE_P
+
+    sure = route("pls explain hallmark 3", [], understood(intent="hallmarks", intent_p=SURE_P))
+    assert sure.sure
+    unsure = route("pls explain hallmark 3", [], understood(intent="hallmarks", intent_p=0.5))
+    assert not unsure.sure
+    assert not route("what's up with ai", [], understood(intent="general", intent_p=0.99)).sure
+
+
+def test_a_sure_route_lowers_the_dense_floor_but_keeps_one() -> None:
+    from prodai_assistant.routing import evidence_refusal
+    from prodai_assistant.routing.evidence import SURE_FACTOR
+
+    hits = [object()]  # the gate only counts them
+    low = 0.3 * SURE_FACTOR + 0.01
+    assert evidence_refusal(hits, best_dense=low, min_dense=0.3) == "no_evidence"  # type: ignore[arg-type]
+    assert evidence_refusal(hits, best_dense=low, min_dense=0.3, sure=True) is None  # type: ignore[arg-type]
+    far = 0.3 * SURE_FACTOR - 0.01
+    assert evidence_refusal(hits, best_dense=far, min_dense=0.3, sure=True) == "no_evidence"  # type: ignore[arg-type]

@@ -21,6 +21,10 @@ from .model import RouterModel, Understanding, context_texts, features
 from .pins import named_terms, pinned_sections
 
 INJECTION_P = 0.5
+# The router is sure of an intent at this probability; the evidence gate then trusts it for
+# the intents whose answers quote fixed sections (SECTION_INTENTS).
+SURE_P = 0.9
+SECTION_INTENTS = frozenset({"definition", "hallmarks", "bottom_line", "variants", "rubric"})
 # The bank's intent labels onto the product's intents (which pick corpus sections).
 INTENTS: dict[str, Intent] = {
     "definition": "definition",
@@ -69,6 +73,7 @@ class Route:
     injection: bool = False  # an instruction inside an answerable question was ignored
     asks_own: bool = False  # asks to judge the user's own project without describing it
     general_single: bool = False  # one question the model could not place in a topic
+    sure: bool = False  # placed with confidence in an intent that quotes fixed sections
 
 
 # Numbered parts are read as numbers, not learned: "third", "3rd" and "3" all name part 3.
@@ -283,11 +288,14 @@ def route(
         injection=injected,
         asks_own=asks_own,
         general_single=single_question(text) and (intent == "general" or u.intent_p < 0.6),
+        sure=u.intent_p >= SURE_P and intent in SECTION_INTENTS,
     )
 
 
 __all__ = [
     "INTENTS",
+    "SECTION_INTENTS",
+    "SURE_P",
     "TITLES",
     "audiences_of",
     "Route",
