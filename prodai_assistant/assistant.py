@@ -38,6 +38,7 @@ from .models import (
     Turn,
 )
 from .routing import (
+    INJECTION_P,
     Route,
     RouterModel,
     Understanding,
@@ -49,7 +50,7 @@ from .routing import (
     route,
     unknown_names,
 )
-from .text import Canonical, split_sentences, tokenize
+from .text import Canonical, clauses, split_sentences, tokenize
 from .validation import (
     MAX_HISTORY_TURNS,
     validate_audience,
@@ -78,6 +79,8 @@ INJECTION_NOTICE = (
     "Your message also contained an instruction to change how I work; I ignored it and "
     "answered the question."
 )
+# Above this, a one-clause message the model hears as an instruction is refused outright.
+INJECTION_SURE = 0.8
 # Intents whose answer, asked for several audiences at once, is each stakeholder's view.
 AUDIENCE_VIEW_INTENTS = frozenset({"stakeholder", "definition", "general"})
 _VECTOR_CACHE = 512  # conversation turns and questions embedded recently
@@ -166,7 +169,8 @@ class Assistant:
         lens = validate_audience(audience)
         past: list[dict[str, str]] = [{"role": t.role, "content": t.content} for t in turns]
         routed = route(asked.text, past, self._understand(asked.text, past))
-        if routed.injection and routed.intent != "out_of_scope":
+        if routed.injection or routed.reason == "injection":
+            # an instruction rides on the message: answer what is left once it is dropped
             routed = self._without_injection(asked.text, past, routed)
         routed = with_named_terms(routed, self._current_view().library)
         effective: Audience = routed.audience_hint or lens or "all"
@@ -228,22 +232,27 @@ class Assistant:
     def _without_injection(
         self, text: str, history: Sequence[Mapping[str, str]], routed: Route
     ) -> Route:
-        """Answer the legitimate part: drop the sentences that carry the instruction; refuse
-        when nothing else is left."""
+        """Answer the legitimate part: drop the clauses that carry the instruction; refuse
+        when nothing else is left. One clause the model places in scope, with an injection it
+        is not sure of, is answered (and flagged): the answer only ever quotes the corpus."""
         refuse = Route("out_of_scope", text, reason="injection")
-        sentences = split_sentences(text)
-        if len(sentences) < 2:
-            return refuse  # the one sentence is the instruction
+        pieces = clauses(text)
         router = self._get_router()
-        vectors = self._embed(sentences)
+        if len(pieces) < 2:
+            heard = self._understand(text, history)
+            if heard.injection >= INJECTION_SURE or heard.intent in ("out_of_scope", "greeting"):
+                return refuse  # the one clause is the instruction
+            alone = route(text, history, replace(heard, injection=0.0))
+            return Route(**{**alone.__dict__, "injection": True})
+        vectors = self._embed(pieces)
         kept = []
-        for sentence, vector in zip(sentences, vectors, strict=True):
-            x = features({sentence: vector}, (sentence, "", ""))
-            if router.injection_p(x) < 0.5:
-                kept.append(sentence)
+        for piece, vector in zip(pieces, vectors, strict=True):
+            x = features({piece: vector}, (piece, "", ""))
+            if router.injection_p(x) < INJECTION_P:
+                kept.append(piece)
         if not kept:
             return refuse
-        if len(kept) == len(sentences):
+        if len(kept) == len(pieces):
             return routed
         question = " ".join(kept)
         cleaned = route(question, history, self._understand(question, history))

@@ -293,6 +293,7 @@ def route(
 
 
 __all__ = [
+    "INJECTION_P",
     "INTENTS",
     "SECTION_INTENTS",
     "SURE_P",
