@@ -167,6 +167,11 @@ def test_the_model_hears_implied_roles_and_descriptions(understand: object) -> N
         ("pls explain hallmark 3", "hallmarks", "hallmark:3"),
         ("wot r the 4 hallmarks", "hallmarks", None),
         ("the bottom-line test and its 3 parts", "bottom_line", None),
+        # a cardinal names a part only right after the part's name; an ordinal anywhere
+        ("it saved 2 million once: what does repeatable ROI mean?", "hallmarks", None),
+        ("the four things a project needs", "hallmarks", None),
+        ("and the third one?", "hallmarks", "hallmark:3"),
+        ("part two of the test", "bottom_line", "part:2"),
     ],
 )
 def test_numbered_parts_are_read_as_numbers_lists_and_ranges(
@@ -183,6 +188,8 @@ def test_a_question_for_every_part_drops_the_models_single_focus() -> None:
     assert whole.focus is None
     one = route("What does the operations part require?", [], heard)
     assert one.focus == "part:2"
+    lines = route("We have models on three lines: what does the operations part need?", [], heard)
+    assert lines.focus == "part:2"  # "three" counts lines here, not the test's parts
 
 
 def test_several_parts_have_no_one_standalone_question() -> None:

@@ -83,6 +83,8 @@ NUMBERS = {
     **{"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "zero": 0},
 }
 _NUMBERED = {"hallmarks": ("hallmark", 1, 4), "bottom_line": ("part", 1, 3)}
+ORDINALS = frozenset({"first", "second", "third", "fourth", "1st", "2nd", "3rd", "4th"})
+PART_NAMES = frozenset({"hallmark", "halmark", "part", "number", "no", "nr", "#"})
 # Between two numbers, these make a range ("levels 0 to 4", "D1 through D8"); other words
 # ("2 vs 3", "1 and 2") list them.
 RANGE_WORDS = frozenset({"to", "through", "thru", "till", "until"})
@@ -135,25 +137,30 @@ def numbered_focus(text: str, intent: Intent) -> str | None:
     if intent not in _NUMBERED:
         return None
     kind, low, high = _NUMBERED[intent]
-    named = {NUMBERS[t] for t in tokens if t in NUMBERS and low <= NUMBERS[t] <= high}
-    if intent == "hallmarks" and "four" in tokens and "hallmarks" in tokens:
-        named.discard(4)  # "the four hallmarks" names them all, not the fourth
-    if intent == "hallmarks" and "4" in tokens and "hallmarks" in tokens:
-        named.discard(4)  # "the 4 hallmarks"
-    if intent == "bottom_line" and ("three" in tokens or "3" in tokens):
-        named.discard(3)  # "the three-part test", "its 3 parts"
+    # An ordinal names a part anywhere ("the third one"); a cardinal only right after the
+    # part's name ("hallmark 3", "part two"): "the 4 hallmarks", "all three", "2 million" count.
+    named = {
+        NUMBERS[t]
+        for i, t in enumerate(tokens)
+        if t in NUMBERS
+        and low <= NUMBERS[t] <= high
+        and (t in ORDINALS or (i > 0 and tokens[i - 1] in PART_NAMES))
+    }
     return f"{kind}:{named.pop()}" if len(named) == 1 else None
 
 
 def names_every_part(text: str, intent: Intent) -> bool:
-    """"The four hallmarks", "its three parts": the question asks for all of them, so no
-    single part is the focus, whatever the model heard."""
-    tokens = set(tokenize(text))
-    if intent == "hallmarks":
-        return bool(tokens & {"four", "4", "all"}) and bool(tokens & {"hallmarks", "halmarks"})
-    if intent == "bottom_line":
-        return bool(tokens & {"three", "3", "all"}) and bool(tokens & {"parts", "part"})
-    return False
+    """"The four hallmarks", "its three parts", "the three-part test": the question asks for
+    all of them, so no single part is the focus, whatever the model heard."""
+    wholes = {"hallmarks": ({"four", "4", "all"}, {"hallmarks", "halmarks"}),
+              "bottom_line": ({"three", "3", "all"}, {"parts", "part"})}  # fmt: skip
+    if intent not in wholes:
+        return False
+    counts, plurals = wholes[intent]
+    tokens = tokenize(text)
+    joined = {f"{c}-{p}" for c in counts for p in plurals}
+    pairs = zip(tokens, tokens[1:], strict=False)
+    return any(t in joined for t in tokens) or any(a in counts and b in plurals for a, b in pairs)
 
 
 # Titles are read as titles (a definition): the learned heads add the roles people imply.
