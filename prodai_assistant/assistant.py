@@ -227,6 +227,15 @@ class Assistant:
                 understood = replace(
                     understood, audiences=alone.audiences, audience_p=alone.audience_p
                 )
+            elif not alone.audiences and texts[1]:
+                # "shorter please" after "how do I explain it to our head of stores?": the
+                # audiences the last question implied hold (read from it alone, as a
+                # message's own are)
+                before = router.understand(features(vectors, (texts[1], "", "")))
+                if before.audiences:
+                    understood = replace(
+                        understood, audiences=before.audiences, audience_p=before.audience_p
+                    )
         return understood
 
     def _without_injection(

@@ -458,3 +458,17 @@ def test_a_glossary_question_naming_several_terms_is_focused_on_each(
     cited = {c.chunk_id for c in answer.citations}
     assert answer.intent == "glossary"
     assert {"glossary#mlops", "glossary#llmops"} <= cited
+
+
+def test_a_form_follow_up_keeps_the_audience_the_last_question_implied(
+    assistant: Assistant,
+) -> None:
+    history = [
+        {"role": "user", "content": "How do I explain production AI to the CFO?"},
+        {"role": "assistant", "content": "For the CFO, Production AI is a financial question."},
+    ]
+    for follow_up in ("make it shorter", "bullet points please"):
+        assert assistant._understand(follow_up, history).audiences == ("cfo",)
+    answer = assistant.ask("make it shorter", history=history)
+    assert answer.audience == "cfo"
+    assert any(c.doc_id == "stakeholder-cfo" for c in answer.citations)
