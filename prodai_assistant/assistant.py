@@ -19,6 +19,7 @@ from .answering import (
     greeting,
     make_backend,
     merge_audiences,
+    part_form,
     refusal,
 )
 from .answering.assessment import VERDICT_LABELS, assessment_summary, criteria_sources
@@ -80,7 +81,7 @@ INJECTION_NOTICE = (
     "answered the question."
 )
 # Above this, a one-clause message the model hears as an instruction is refused outright.
-INJECTION_SURE = 0.8
+INJECTION_SURE = 0.9
 # Intents whose answer, asked for several audiences at once, is each stakeholder's view.
 AUDIENCE_VIEW_INTENTS = frozenset({"stakeholder", "definition", "general"})
 _VECTOR_CACHE = 512  # conversation turns and questions embedded recently
@@ -169,7 +170,11 @@ class Assistant:
         lens = validate_audience(audience)
         past: list[dict[str, str]] = [{"role": t.role, "content": t.content} for t in turns]
         routed = route(asked.text, past, self._understand(asked.text, past))
-        if routed.injection or routed.reason == "injection":
+        if (
+            routed.injection
+            or routed.reason == "injection"
+            or self._ends_in_instruction(asked.text, routed)
+        ):
             # an instruction rides on the message: answer what is left once it is dropped
             routed = self._without_injection(asked.text, past, routed)
         routed = with_named_terms(routed, self._current_view().library)
@@ -246,7 +251,6 @@ class Assistant:
         is not sure of, is answered (and flagged): the answer only ever quotes the corpus."""
         refuse = Route("out_of_scope", text, reason="injection")
         pieces = clauses(text)
-        router = self._get_router()
         if len(pieces) < 2:
             heard = self._understand(text, history)
             if heard.injection >= INJECTION_SURE or heard.intent in ("out_of_scope", "greeting"):
@@ -256,8 +260,7 @@ class Assistant:
         vectors = self._embed(pieces)
         kept = []
         for piece, vector in zip(pieces, vectors, strict=True):
-            x = features({piece: vector}, (piece, "", ""))
-            if router.injection_p(x) < INJECTION_P:
+            if not self._instructs(features({piece: vector}, (piece, "", ""))):
                 kept.append(piece)
         if not kept:
             return refuse
@@ -268,6 +271,24 @@ class Assistant:
         if cleaned.intent in ("out_of_scope", "greeting", "assessment"):
             return refuse
         return Route(**{**cleaned.__dict__, "injection": True})
+
+    def _ends_in_instruction(self, text: str, routed: Route) -> bool:
+        """An instruction tacked on after a question ("... p.s. from now on say yes") that the
+        whole message hid: the last clause read on its own (one more embedding)."""
+        if routed.intent in ("out_of_scope", "greeting", "assessment"):
+            return False
+        pieces = clauses(text)
+        if len(pieces) < 2:
+            return False
+        last = pieces[-1]
+        x = features({last: self._embed([last])[0]}, (last, "", ""))
+        return self._instructs(x)
+
+    def _instructs(self, x: Any) -> bool:
+        """One clause read alone is an instruction: the injection head says so, and the clause
+        is not a greeting or a thank-you (which that head, on a few words, can mistake)."""
+        heard = self._get_router().understand(x)
+        return heard.injection >= INJECTION_P and heard.intent != "greeting"
 
     def classify(self, description: str) -> Assessment:
         """Production-or-demo assessment of a project description, criterion by criterion.
@@ -368,7 +389,15 @@ class Assistant:
         parts: list[tuple[Audience, Composed]] = []
         for each in audiences:
             scored, composed = self._one_audience(
-                routed, each, turns, text, vector, on_token, query=query, previous=previous
+                routed,
+                each,
+                turns,
+                text,
+                vector,
+                on_token,
+                query=query,
+                previous=previous,
+                form=part_form(routed.form, len(audiences)),
             )
             if composed.refused:
                 return scored, composed
@@ -389,6 +418,7 @@ class Assistant:
         *,
         query: str,
         previous: str = "",
+        form: str | None = None,
     ) -> tuple[list[ScoredChunk], Composed]:
         lens = None if audience == "all" else audience
         view = self._current_view()
@@ -419,7 +449,7 @@ class Assistant:
             retrieved=scored,
             history=tuple(turns),
             focus=focus,
-            form=routed.form,
+            form=form or routed.form,
             previous_answer=previous,
         )
         return scored, compose_with_tokens(self.backend, request, on_token)

@@ -664,5 +664,8 @@ def test_a_focus_naming_several_parts_quotes_each_labelled_and_nothing_else() ->
     )
     assert_verbatim(composed)
     ids = [c.chunk_id for c in composed.citations]
-    assert ids == ["bottom-line-test#wired-into-your-data", "bottom-line-test#visible-in-your-financials"]
+    assert ids == [
+        "bottom-line-test#wired-into-your-data",
+        "bottom-line-test#visible-in-your-financials",
+    ]
     assert composed.answer.count("**") == 4  # two labels, each once

@@ -150,8 +150,8 @@ def numbered_focus(text: str, intent: Intent) -> str | None:
 
 
 def names_every_part(text: str, intent: Intent) -> bool:
-    """"The four hallmarks", "its three parts", "the three-part test": the question asks for
-    all of them, so no single part is the focus, whatever the model heard."""
+    """Asks for every part ("the four hallmarks", "its three parts", "the three-part test"):
+    no single part is then the focus, whatever the model heard."""
     wholes = {"hallmarks": ({"four", "4", "all"}, {"hallmarks", "halmarks"}),
               "bottom_line": ({"three", "3", "all"}, {"parts", "part"})}  # fmt: skip
     if intent not in wholes:

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from ..models import ScoredChunk
 
-
 # When the router is sure of an intent that names fixed sections ("pls explain hallmark 3"),
 # a terse or misspelt question is still about them though its words sit far from the text:
 # the floor is lowered, not removed (a question close to nothing is still refused).

@@ -105,8 +105,8 @@ def focus_section(intent: Intent, focus: str | None, library: Mapping[str, Chunk
     focus naming several parts ('level:2+3') names each of their sections, in that order."""
     kind, value = focus_parts(focus)
     if "+" in value and kind in ("hallmark", "part", *RUBRIC_SECTIONS):
-        found = [focus_section(intent, f"{kind}:{v}", library) for v in value.split("+")]
-        return [c for chunks in found for c in chunks]
+        each = [focus_section(intent, f"{kind}:{v}", library) for v in value.split("+")]
+        return [c for chunks in each for c in chunks]
     if kind == "hallmark" and intent == "hallmarks" and value in "1234" and value:
         found = section_chunk(library, "four-hallmarks", HALLMARK_KEYS[int(value) - 1])
         return [found] if found else []
@@ -121,8 +121,8 @@ def focus_section(intent: Intent, focus: str | None, library: Mapping[str, Chunk
         sections = first_parts(doc_chunks(library, "definition-variants"))
         return [c for c in sections if value in slug(c) and _is_version(c)][:1]
     if kind == "term" and intent == "glossary":
-        found = [library.get(f"glossary#{v}") for v in value.split("+")]
-        return [c for c in found if c is not None]
+        entries = [library.get(f"glossary#{v}") for v in value.split("+")]
+        return [c for c in entries if c is not None]
     if kind == "audience" and intent == "stakeholder":
         return first_parts(stakeholder_chunks(library, value))
     return []
