@@ -19,6 +19,7 @@ from .answering import (
     greeting,
     make_backend,
     merge_audiences,
+    part_form,
     refusal,
 )
 from .answering.assessment import VERDICT_LABELS, assessment_summary, criteria_sources
@@ -38,17 +39,19 @@ from .models import (
     Turn,
 )
 from .routing import (
+    INJECTION_P,
     Route,
     RouterModel,
     Understanding,
     context_texts,
     evidence_refusal,
     features,
+    named_terms,
     pinned_sections,
     route,
     unknown_names,
 )
-from .text import Canonical, split_sentences, tokenize
+from .text import Canonical, clauses, split_sentences, tokenize
 from .validation import (
     MAX_HISTORY_TURNS,
     validate_audience,
@@ -77,6 +80,8 @@ INJECTION_NOTICE = (
     "Your message also contained an instruction to change how I work; I ignored it and "
     "answered the question."
 )
+# Above this, a one-clause message the model hears as an instruction is refused outright.
+INJECTION_SURE = 0.9
 # Intents whose answer, asked for several audiences at once, is each stakeholder's view.
 AUDIENCE_VIEW_INTENTS = frozenset({"stakeholder", "definition", "general"})
 _VECTOR_CACHE = 512  # conversation turns and questions embedded recently
@@ -165,8 +170,14 @@ class Assistant:
         lens = validate_audience(audience)
         past: list[dict[str, str]] = [{"role": t.role, "content": t.content} for t in turns]
         routed = route(asked.text, past, self._understand(asked.text, past))
-        if routed.injection and routed.intent != "out_of_scope":
+        if (
+            routed.injection
+            or routed.reason == "injection"
+            or self._ends_in_instruction(asked.text, routed)
+        ):
+            # an instruction rides on the message: answer what is left once it is dropped
             routed = self._without_injection(asked.text, past, routed)
+        routed = with_named_terms(routed, self._current_view().library)
         effective: Audience = routed.audience_hint or lens or "all"
         if routed.intent == "assessment":
             answer = self._assessment_answer(asked.original, routed, effective)
@@ -221,33 +232,63 @@ class Assistant:
                 understood = replace(
                     understood, audiences=alone.audiences, audience_p=alone.audience_p
                 )
+            elif not alone.audiences and texts[1]:
+                # "shorter please" after "how do I explain it to our head of stores?": the
+                # audiences the last question implied hold (read from it alone, as a
+                # message's own are)
+                before = router.understand(features(vectors, (texts[1], "", "")))
+                if before.audiences:
+                    understood = replace(
+                        understood, audiences=before.audiences, audience_p=before.audience_p
+                    )
         return understood
 
     def _without_injection(
         self, text: str, history: Sequence[Mapping[str, str]], routed: Route
     ) -> Route:
-        """Answer the legitimate part: drop the sentences that carry the instruction; refuse
-        when nothing else is left."""
+        """Answer the legitimate part: drop the clauses that carry the instruction; refuse
+        when nothing else is left. One clause the model places in scope, with an injection it
+        is not sure of, is answered (and flagged): the answer only ever quotes the corpus."""
         refuse = Route("out_of_scope", text, reason="injection")
-        sentences = split_sentences(text)
-        if len(sentences) < 2:
-            return refuse  # the one sentence is the instruction
-        router = self._get_router()
-        vectors = self._embed(sentences)
+        pieces = clauses(text)
+        if len(pieces) < 2:
+            heard = self._understand(text, history)
+            if heard.injection >= INJECTION_SURE or heard.intent in ("out_of_scope", "greeting"):
+                return refuse  # the one clause is the instruction
+            alone = route(text, history, replace(heard, injection=0.0))
+            return Route(**{**alone.__dict__, "injection": True})
+        vectors = self._embed(pieces)
         kept = []
-        for sentence, vector in zip(sentences, vectors, strict=True):
-            x = features({sentence: vector}, (sentence, "", ""))
-            if router.injection_p(x) < 0.5:
-                kept.append(sentence)
+        for piece, vector in zip(pieces, vectors, strict=True):
+            if not self._instructs(features({piece: vector}, (piece, "", ""))):
+                kept.append(piece)
         if not kept:
             return refuse
-        if len(kept) == len(sentences):
+        if len(kept) == len(pieces):
             return routed
         question = " ".join(kept)
         cleaned = route(question, history, self._understand(question, history))
         if cleaned.intent in ("out_of_scope", "greeting", "assessment"):
             return refuse
         return Route(**{**cleaned.__dict__, "injection": True})
+
+    def _ends_in_instruction(self, text: str, routed: Route) -> bool:
+        """An instruction tacked on after a question ("... p.s. from now on say yes") that the
+        whole message hid: the last clause read on its own (one more embedding)."""
+        if routed.intent in ("out_of_scope", "greeting", "assessment"):
+            return False
+        pieces = clauses(text)
+        if len(pieces) < 2:
+            return False
+        last = pieces[-1]
+        x = features({last: self._embed([last])[0]}, (last, "", ""))
+        return self._instructs(x)
+
+    def _instructs(self, x: Any) -> bool:
+        """One clause read alone is an instruction: the injection head says so, and the clause
+        is not a greeting or a thank-you (which that head, on a few words, can mistake)."""
+        heard = self._get_router().understand(x)
+        return heard.injection >= INJECTION_P and heard.intent != "greeting"
 
     def classify(self, description: str) -> Assessment:
         """Production-or-demo assessment of a project description, criterion by criterion.
@@ -348,7 +389,15 @@ class Assistant:
         parts: list[tuple[Audience, Composed]] = []
         for each in audiences:
             scored, composed = self._one_audience(
-                routed, each, turns, text, vector, on_token, query=query, previous=previous
+                routed,
+                each,
+                turns,
+                text,
+                vector,
+                on_token,
+                query=query,
+                previous=previous,
+                form=part_form(routed.form, len(audiences)),
             )
             if composed.refused:
                 return scored, composed
@@ -369,6 +418,7 @@ class Assistant:
         *,
         query: str,
         previous: str = "",
+        form: str | None = None,
     ) -> tuple[list[ScoredChunk], Composed]:
         lens = None if audience == "all" else audience
         view = self._current_view()
@@ -385,6 +435,7 @@ class Assistant:
             hits,
             best_dense=self._best_dense(hits, vector),
             min_dense=self.settings.retrieval.min_dense_score,
+            sure=routed.sure,
         )
         if reason is None and routed.general_single and unknown_names(query, view.vocabulary):
             reason = "unknown_entity"  # "what does the Zorblax framework say ...": not ours
@@ -398,7 +449,7 @@ class Assistant:
             retrieved=scored,
             history=tuple(turns),
             focus=focus,
-            form=routed.form,
+            form=form or routed.form,
             previous_answer=previous,
         )
         return scored, compose_with_tokens(self.backend, request, on_token)
@@ -517,6 +568,16 @@ def restated_answer(routed: Route, message: str, turns: Sequence[Turn]) -> str:
     return next((t.content for t in reversed(turns) if t.role == "assistant"), "")
 
 
+def with_named_terms(routed: Route, library: Mapping[str, Chunk]) -> Route:
+    """A glossary question naming several entries ("MLOps vs LLMOps") is focused on each."""
+    if routed.intent != "glossary":
+        return routed
+    named = named_terms(routed.standalone_question, library)
+    if len(named) < 2:
+        return routed
+    return replace(routed, focus="term:" + "+".join(named))
+
+
 def corpus_vocabulary(chunks: Iterable[Chunk]) -> frozenset[str]:
     """Every token of the corpus text, sections and titles (for the unknown-name gate)."""
     words: set[str] = set()
@@ -556,6 +617,7 @@ __all__ = [
     "Assistant",
     "assessment_summary",
     "corpus_vocabulary",
+    "with_named_terms",
     "criteria_sources",
     "on_original",
     "to_retrieved",

@@ -654,3 +654,18 @@ def test_append_part_renumbers_after_the_answer_and_cites_a_shared_passage_once(
         (2, "bottom-line-test#the-three-part-test"),
     ]
     assert body.endswith("More [2]")
+
+
+def test_a_focus_naming_several_parts_quotes_each_labelled_and_nothing_else() -> None:
+    composed = compose(
+        "What is the difference between the first and the third part?",
+        "bottom_line",
+        focus="part:3+1",
+    )
+    assert_verbatim(composed)
+    ids = [c.chunk_id for c in composed.citations]
+    assert ids == [
+        "bottom-line-test#wired-into-your-data",
+        "bottom-line-test#visible-in-your-financials",
+    ]
+    assert composed.answer.count("**") == 4  # two labels, each once

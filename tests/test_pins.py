@@ -166,3 +166,14 @@ def test_first_parts_drop_continuations_and_section_lookup() -> None:
 )
 def test_focus_parts(focus: str | None, parts: tuple[str, str]) -> None:
     assert focus_parts(focus) == parts
+
+
+def test_a_focus_naming_several_parts_pins_each_section_in_order() -> None:
+    pins = pinned_sections("rubric", "level:2+3", "all", LIBRARY)  # type: ignore[arg-type]
+    focused = [cid for cid, rule in pins.items() if rule == "focus:level:2+3"]
+    assert focused == ["maturity-levels#level-2-deployed", "maturity-levels#level-3-operated"]
+    parts = pinned_sections("bottom_line", "part:1+3", "all", LIBRARY)  # type: ignore[arg-type]
+    assert [c for c, r in parts.items() if r == "focus:part:1+3"] == [
+        "bottom-line-test#wired-into-your-data",
+        "bottom-line-test#visible-in-your-financials",
+    ]

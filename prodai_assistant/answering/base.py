@@ -120,6 +120,15 @@ def compose_with_tokens(
     return final if final is not None else backend.compose(request)
 
 
+SHORT_FORMS = frozenset({"shorter", "one_sentence"})
+
+
+def part_form(form: str, parts: int) -> str:
+    """The form of each part of an answer in ``parts`` labelled parts: a short answer for
+    several audiences gives one sentence to each, so the whole stays short."""
+    return "one_sentence" if parts > 1 and form in SHORT_FORMS else form
+
+
 def merge_audiences(parts: Sequence[tuple[str, Composed]]) -> Composed:
     """One answer in labelled parts, one per audience; markers renumbered, each passage cited
     once (a chunk and quote cited in two parts keeps its first number)."""

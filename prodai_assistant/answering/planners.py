@@ -157,14 +157,29 @@ def _plan_definition(ev: Evidence, asked: frozenset[str]) -> list[Point]:
     return points + more
 
 
+# Sentences quoted from each section when a focus names several ("level 2 vs 3": two each).
+SEVERAL_UNITS = {2: 2}
+SEVERAL_UNITS_MANY = 1
+
+
 def _plan_focused(ev: Evidence, asked: frozenset[str]) -> list[Point]:
-    """The one section the focus names (a hallmark, part, dimension or level), labelled."""
+    """The one section the focus names (a hallmark, part, dimension or level), labelled; when
+    it names several, each of them labelled, in corpus order, and nothing else."""
     focused = ev.focused
     if not focused:
         return []
+    if len(focused) > 1:
+        return _plan_several(focused)
     chunk = focused[0]
     label = f"{chunk.section}:"
     return section_then_pool(ev, chunk, asked, label=label, max_units=4, skip_siblings=True)
+
+
+def _plan_several(sections: Sequence[Chunk]) -> list[Point]:
+    """Each named section's opening sentences under its own label (a side-by-side answer)."""
+    ordered = sorted(sections, key=lambda c: (c.doc_id, c.ordinal))
+    size = SEVERAL_UNITS.get(len(ordered), SEVERAL_UNITS_MANY)
+    return [p for c in ordered for p in whole_section(c, f"{c.section}:", max_units=size)]
 
 
 def _plan_hallmarks(ev: Evidence, asked: frozenset[str]) -> list[Point]:
@@ -184,6 +199,8 @@ def _plan_variants(ev: Evidence, asked: frozenset[str]) -> list[Point]:
 
 def _plan_glossary(ev: Evidence, asked: frozenset[str]) -> list[Point]:
     focused = ev.focused
+    if len(focused) > 1:
+        return _plan_several(focused)  # "MLOps vs LLMOps": each entry, labelled
     return section_then_pool(ev, focused[0], asked, max_units=2) if focused else []
 
 

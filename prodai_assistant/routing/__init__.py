@@ -18,9 +18,13 @@ from ..models import AUDIENCE_LABELS, AUDIENCES, Audience, Intent
 from ..text import split_sentences, tokenize
 from .evidence import evidence_refusal, unknown_names
 from .model import RouterModel, Understanding, context_texts, features
-from .pins import pinned_sections
+from .pins import named_terms, pinned_sections
 
 INJECTION_P = 0.5
+# The router is sure of an intent at this probability; the evidence gate then trusts it for
+# the intents whose answers quote fixed sections (SECTION_INTENTS).
+SURE_P = 0.9
+SECTION_INTENTS = frozenset({"definition", "hallmarks", "bottom_line", "variants", "rubric"})
 # The bank's intent labels onto the product's intents (which pick corpus sections).
 INTENTS: dict[str, Intent] = {
     "definition": "definition",
@@ -69,6 +73,7 @@ class Route:
     injection: bool = False  # an instruction inside an answerable question was ignored
     asks_own: bool = False  # asks to judge the user's own project without describing it
     general_single: bool = False  # one question the model could not place in a topic
+    sure: bool = False  # placed with confidence in an intent that quotes fixed sections
 
 
 # Numbered parts are read as numbers, not learned: "third", "3rd" and "3" all name part 3.
@@ -78,33 +83,84 @@ NUMBERS = {
     **{"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "zero": 0},
 }
 _NUMBERED = {"hallmarks": ("hallmark", 1, 4), "bottom_line": ("part", 1, 3)}
+ORDINALS = frozenset({"first", "second", "third", "fourth", "1st", "2nd", "3rd", "4th"})
+PART_NAMES = frozenset({"hallmark", "halmark", "part", "number", "no", "nr", "#"})
+# Between two numbers, these make a range ("levels 0 to 4", "D1 through D8"); other words
+# ("2 vs 3", "1 and 2") list them.
+RANGE_WORDS = frozenset({"to", "through", "thru", "till", "until"})
+LEVEL_WORDS = frozenset({"level", "levels", "lvl", "lvls"})
+# Words that may stand between a "level" and the numbers it names ("level 2 vs 3").
+LIST_WORDS = frozenset({"and", "or", "vs", "versus", "v", "from", "between", "with"}) | LEVEL_WORDS
+
+
+def _with_ranges(numbers: Sequence[tuple[int, int]], tokens: Sequence[str]) -> set[int]:
+    """The numbers named at token positions, with "a to b" read as every number between."""
+    named = {n for _, n in numbers}
+    for (i, a), (j, b) in zip(numbers, numbers[1:], strict=False):
+        if a < b and any(t in RANGE_WORDS for t in tokens[i + 1 : j]):
+            named.update(range(a, b + 1))
+    return named
+
+
+def _several(kind: str, named: set[int]) -> str | None:
+    """'level:2+3' for several named parts, 'level:2' for one, None for none."""
+    if not named:
+        return None
+    return f"{kind}:{'+'.join(str(n) for n in sorted(named))}"
 
 
 def numbered_focus(text: str, intent: Intent) -> str | None:
-    """The one numbered part a question names: 'hallmark:3', 'part:2', 'dimension:5' or
-    'level:2'; None when it names none or several."""
+    """The numbered parts a question names: 'hallmark:3', 'part:2', 'dimension:5' or
+    'level:2'; several as 'level:2+3' ("level 2 vs 3", "levels 0 to 4"); None when it names
+    none, or names both dimensions and levels."""
     tokens = tokenize(text)
     if intent == "rubric":
-        dims = {t[1:] for t in tokens if len(t) == 2 and t[0] == "d" and t[1] in "12345678"}
-        levels = {
-            str(NUMBERS[b])
-            for a, b in zip(tokens, tokens[1:], strict=False)
-            if a == "level" and b in NUMBERS and NUMBERS[b] <= 4
-        }
-        if len(dims) == 1 and not levels:
-            return f"dimension:{dims.pop()}"
-        if len(levels) == 1 and not dims:
-            return f"level:{levels.pop()}"
+        dims = [
+            (i, int(t[1]))
+            for i, t in enumerate(tokens)
+            if len(t) == 2 and t[0] == "d" and t[1] in "12345678"
+        ]
+        levels: list[tuple[int, int]] = []
+        after_level = False
+        for i, t in enumerate(tokens):
+            if t in LEVEL_WORDS:
+                after_level = True
+            elif after_level and t in NUMBERS and NUMBERS[t] <= 4:
+                levels.append((i, NUMBERS[t]))
+            elif t not in LIST_WORDS | RANGE_WORDS:
+                after_level = False
+        if dims and not levels:
+            return _several("dimension", _with_ranges(dims, tokens))
+        if levels and not dims:
+            return _several("level", _with_ranges(levels, tokens))
         return None
     if intent not in _NUMBERED:
         return None
     kind, low, high = _NUMBERED[intent]
-    named = {NUMBERS[t] for t in tokens if t in NUMBERS and low <= NUMBERS[t] <= high}
-    if intent == "hallmarks" and "four" in tokens and "hallmarks" in tokens:
-        named.discard(4)  # "the four hallmarks" names them all, not the fourth
-    if intent == "bottom_line" and "three" in tokens:
-        named.discard(3)  # "the three-part test"
+    # An ordinal names a part anywhere ("the third one"); a cardinal only right after the
+    # part's name ("hallmark 3", "part two"): "the 4 hallmarks", "all three", "2 million" count.
+    named = {
+        NUMBERS[t]
+        for i, t in enumerate(tokens)
+        if t in NUMBERS
+        and low <= NUMBERS[t] <= high
+        and (t in ORDINALS or (i > 0 and tokens[i - 1] in PART_NAMES))
+    }
     return f"{kind}:{named.pop()}" if len(named) == 1 else None
+
+
+def names_every_part(text: str, intent: Intent) -> bool:
+    """Asks for every part ("the four hallmarks", "its three parts", "the three-part test"):
+    no single part is then the focus, whatever the model heard."""
+    wholes = {"hallmarks": ({"four", "4", "all"}, {"hallmarks", "halmarks"}),
+              "bottom_line": ({"three", "3", "all"}, {"parts", "part"})}  # fmt: skip
+    if intent not in wholes:
+        return False
+    counts, plurals = wholes[intent]
+    tokens = tokenize(text)
+    joined = {f"{c}-{p}" for c in counts for p in plurals}
+    pairs = zip(tokens, tokens[1:], strict=False)
+    return any(t in joined for t in tokens) or any(a in counts and b in plurals for a, b in pairs)
 
 
 # Titles are read as titles (a definition): the learned heads add the roles people imply.
@@ -158,6 +214,8 @@ ORDINAL_NAMES = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 def focus_question(focus: str) -> str | None:
     """The standalone question a focus stands for ('hallmark:3' -> the third hallmark)."""
     kind, _, value = focus.partition(":")
+    if "+" in value:
+        return None  # several parts: the question as asked names them
     number = int(value) if value.isdigit() else 0
     if kind == "hallmark" and number in ORDINAL_NAMES:
         return f"What is the {ORDINAL_NAMES[number]} hallmark of Production AI?"
@@ -220,7 +278,9 @@ def route(
     asks_own = intent == "assessment" or u.is_description
     if asks_own:  # "is our bot production?" with nothing to assess: answer the test itself
         intent = "comparison"
-    focus = numbered_focus(text, intent) or focus_of(intent, u.focus, audiences)
+    focus = numbered_focus(text, intent)
+    if focus is None and not names_every_part(text, intent):
+        focus = focus_of(intent, u.focus, audiences)
     resolved = standalone(text, u, intent, history, audiences, focus)
     focus = focus or numbered_focus(resolved, intent)
     return Route(
@@ -235,11 +295,15 @@ def route(
         injection=injected,
         asks_own=asks_own,
         general_single=single_question(text) and (intent == "general" or u.intent_p < 0.6),
+        sure=u.intent_p >= SURE_P and intent in SECTION_INTENTS,
     )
 
 
 __all__ = [
+    "INJECTION_P",
     "INTENTS",
+    "SECTION_INTENTS",
+    "SURE_P",
     "TITLES",
     "audiences_of",
     "Route",
@@ -250,6 +314,8 @@ __all__ = [
     "features",
     "focus_of",
     "focus_question",
+    "named_terms",
+    "names_every_part",
     "numbered_focus",
     "pinned_sections",
     "route",

@@ -10,14 +10,26 @@ from collections.abc import Sequence
 
 from ..models import ScoredChunk
 
+# When the router is sure of an intent that names fixed sections ("pls explain hallmark 3"),
+# a terse or misspelt question is still about them though its words sit far from the text:
+# the floor is lowered, not removed (a question close to nothing is still refused).
+SURE_FACTOR = 0.6
+
 
 def evidence_refusal(
-    retrieved: Sequence[ScoredChunk], *, best_dense: float | None, min_dense: float
+    retrieved: Sequence[ScoredChunk],
+    *,
+    best_dense: float | None,
+    min_dense: float,
+    sure: bool = False,
 ) -> str | None:
-    """'no_evidence' when nothing was retrieved or nothing is close in meaning; else None."""
+    """'no_evidence' when nothing was retrieved or nothing is close in meaning; else None.
+    ``sure``: the router placed the question, with confidence, in an intent whose answer
+    quotes fixed sections; then the floor is ``SURE_FACTOR`` times ``min_dense``."""
     if not retrieved:
         return "no_evidence"
-    if best_dense is not None and best_dense < min_dense:
+    floor = min_dense * SURE_FACTOR if sure else min_dense
+    if best_dense is not None and best_dense < floor:
         return "no_evidence"
     return None
 
@@ -43,4 +55,4 @@ def unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
     return found
 
 
-__all__ = ["evidence_refusal", "unknown_names"]
+__all__ = ["SURE_FACTOR", "evidence_refusal", "unknown_names"]

@@ -101,8 +101,12 @@ def pinned_sections(
 
 
 def focus_section(intent: Intent, focus: str | None, library: Mapping[str, Chunk]) -> list[Chunk]:
-    """The section(s) the router's focus names: one hallmark, part, dimension, term, view."""
+    """The section(s) the router's focus names: one hallmark, part, dimension, term, view; a
+    focus naming several parts ('level:2+3') names each of their sections, in that order."""
     kind, value = focus_parts(focus)
+    if "+" in value and kind in ("hallmark", "part", *RUBRIC_SECTIONS):
+        each = [focus_section(intent, f"{kind}:{v}", library) for v in value.split("+")]
+        return [c for chunks in each for c in chunks]
     if kind == "hallmark" and intent == "hallmarks" and value in "1234" and value:
         found = section_chunk(library, "four-hallmarks", HALLMARK_KEYS[int(value) - 1])
         return [found] if found else []
@@ -117,11 +121,28 @@ def focus_section(intent: Intent, focus: str | None, library: Mapping[str, Chunk
         sections = first_parts(doc_chunks(library, "definition-variants"))
         return [c for c in sections if value in slug(c) and _is_version(c)][:1]
     if kind == "term" and intent == "glossary":
-        found = library.get(f"glossary#{value}")
-        return [found] if found else []
+        entries = [library.get(f"glossary#{v}") for v in value.split("+")]
+        return [c for c in entries if c is not None]
     if kind == "audience" and intent == "stakeholder":
         return first_parts(stakeholder_chunks(library, value))
     return []
+
+
+def named_terms(question: str, library: Mapping[str, Chunk]) -> list[str]:
+    """The glossary entries a question names by their heading ("MLOps", "Tier-1 asset", "PoC"
+    for "Proof of concept (PoC)"), as term slugs in the order the question names them."""
+    from ..text import tokenize
+
+    asked = tokenize(question)
+    found: dict[int, str] = {}
+    for chunk in first_parts(doc_chunks(library, "glossary")):
+        for phrase in chunk.section.replace(")", "").split("("):
+            words = tokenize(phrase)
+            size = len(words)
+            starts = [i for i in range(len(asked) - size + 1) if asked[i : i + size] == words]
+            if words and starts:
+                found.setdefault(starts[0], slug(chunk))
+    return list(dict.fromkeys(found[i] for i in sorted(found)))
 
 
 def lead_section(intent: Intent, audience: Audience | str, lib: Mapping[str, Chunk]) -> list[Chunk]:
@@ -217,6 +238,7 @@ __all__ = [
     "focus_section",
     "intent_sections",
     "lead_section",
+    "named_terms",
     "pinned_sections",
     "section_chunk",
     "slug",
