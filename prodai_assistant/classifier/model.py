@@ -1,5 +1,6 @@
 """The learned reading of a description: per clause, what it says about each criterion; for the
-whole, how likely each verdict is. Numpy over the committed artifact; no wording rules."""
+whole, how likely each verdict is. Numpy over the committed artifact; no wording rules (the
+verdict head weighs hashed words it learned from the banks, not phrases written here)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 from ..errors import ModelUnavailableError
 from ..learning import artifact
 from ..learning.banks import CRITERIA, STATES
+from ..learning.lexical import lexical_features
 from ..models import Verdict
 from ..text import Span
 from .clauses import DIM, clause_features, clause_spans
@@ -33,10 +35,16 @@ class Reading:
         return self.states[:, CRITERIA.index(criterion), STATES.index(state)]
 
 
-def doc_features(states: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-    """Strongest and mean clause reading per criterion and state, plus the mean clause vector."""
+def doc_features(states: np.ndarray, vectors: np.ndarray, text: str) -> np.ndarray:
+    """Strongest and mean clause reading per criterion and state, the mean clause vector, and
+    the text's hashed words and word pairs (``learning.lexical``)."""
     return np.concatenate(
-        [states.max(axis=0).ravel(), states.mean(axis=0).ravel(), vectors.mean(axis=0)]
+        [
+            states.max(axis=0).ravel(),
+            states.mean(axis=0).ravel(),
+            vectors.mean(axis=0),
+            lexical_features(text),
+        ]
     )
 
 
@@ -67,7 +75,7 @@ class ClassifierModel:
                 f"embedder gave shape {vectors.shape}: classify with the MiniLM embedder."
             )
         states = self.clause_states(vectors)
-        probs = self.verdict_head.predict_proba(doc_features(states, vectors)[None, :])[0]
+        probs = self.verdict_head.predict_proba(doc_features(states, vectors, text)[None, :])[0]
         return Reading(
             spans, states, dict(zip(self.verdict_head.classes, map(float, probs), strict=True))
         )

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 CRITERIA = ("ai", "deployed", "embedded", "data", "operations", "governed", "roi", "financials")
 POLARITIES = ("asserted", "negated", "planned", "hedged", "claimed")
@@ -70,16 +70,31 @@ class Clause(_Row):
 
 
 class DescriptionRow(_Row):
+    """A labelled description: clause by clause (``clauses``), or whole with only its verdict
+    (``body``: a description written outside the team, which trains the verdict head only)."""
+
     id: str
     origin: str
     verdict: VerdictLabel
-    clauses: list[Clause] = Field(min_length=1)
+    clauses: list[Clause] = Field(default_factory=list)
+    body: str = ""
     industry: str = ""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> DescriptionRow:
+        if bool(self.clauses) == bool(self.body.strip()):
+            raise ValueError("a row has either clauses or a body, not both and not neither")
+        return self
+
+    @property
+    def labelled(self) -> bool:
+        """True when the row carries clause labels (it trains the clause heads too)."""
+        return bool(self.clauses)
 
     @property
     def text(self) -> str:
-        """The description: the clause texts joined by one space."""
-        return " ".join(c.text for c in self.clauses)
+        """The description: the body, or the clause texts joined by one space."""
+        return self.body or " ".join(c.text for c in self.clauses)
 
     def clause_offsets(self) -> list[tuple[int, int]]:
         offsets, at = [], 0

@@ -52,14 +52,20 @@ def out_of_fold(
 
 
 def calibrated(
-    features: np.ndarray, labels: Sequence[str], classes: Sequence[str], c: float
+    features: np.ndarray,
+    labels: Sequence[str],
+    classes: Sequence[str],
+    c: float,
+    *,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[SoftmaxHead, np.ndarray]:
     """A head fit on everything, with the temperature fit on out-of-fold logits; and those
     out-of-fold probabilities (for held-out metrics)."""
     y = np.array([list(classes).index(label) for label in labels])
 
     def fit(idx: np.ndarray) -> SoftmaxHead:
-        return fit_head(features[idx], [labels[i] for i in idx], classes, c=c)
+        weight = None if sample_weight is None else sample_weight[idx]
+        return fit_head(features[idx], [labels[i] for i in idx], classes, c=c, sample_weight=weight)
 
     logits = np.array(
         out_of_fold(len(labels), fit, lambda head, idx: list(head.logits(features[idx])))
