@@ -6,10 +6,11 @@ confidence, kept consistent with each other. Pure; the thresholds are definition
   later clause asserts it again, *partial* when it is only planned,
   hedged, claimed by a third party, or weakly asserted, and *missing* otherwise.
 - The verdict is the calibrated verdict head's (it reads the whole description, including what
-  is plainly implied). A production verdict given with less than OVERRULE_BELOW confidence is
-  overruled when a clause plainly denies something production needs: live use, the workflow,
-  an operating team, a measured result, governance or real data ("nobody monitors it", "we
-  never measured it", "we switched it off").
+  is plainly implied). A production verdict is overruled when live use is contradicted (a
+  pilot, a PoC, "we switched it off"), whatever its confidence; given with less than
+  OVERRULE_BELOW confidence, also when a clause plainly denies another need: the workflow, an
+  operating team, a measured result, governance or real data ("nobody monitors it", "we never
+  measured it").
 - Rows then agree with the verdict: a production verdict shows needed criteria the text only
   implies as partial ("implied"); a demo verdict always names at least one blocker.
 - Maturity agrees with the verdict: not live is at most level 1, a live demo at most level 2,
@@ -94,17 +95,20 @@ def decide(reading: Reading) -> Decision:
     verdict: Verdict = max(VERDICTS, key=lambda v: probs.get(v, 0.0))
     probs = {v: probs.get(v, 0.0) for v in VERDICTS}
     confidence = probs[verdict]
-    if verdict == "production" and probs["production"] < OVERRULE_BELOW:
+    if verdict == "production":
         # live use comes first: a clause that most likely says "not live" (a pilot, a PoC,
-        # switched off) is enough; for the other needs the denial must be plain
+        # switched off) overrules at any confidence; below OVERRULE_BELOW, so does a plain
+        # denial of any other need. The verdict then rests on that denial.
         deny = [
-            float(_said(reading, k, "negated").max(initial=0.0)) + (DENY if k == "deployed" else 0)
+            float(_said(reading, k, "negated").max(initial=0.0))
             for k in FATAL
             if findings[k].status == "contradicted"
         ]
-        if deny and max(deny) >= DENY:
+        not_live = findings["deployed"].status == "contradicted"
+        plain = bool(deny) and probs["production"] < OVERRULE_BELOW and max(deny) >= DENY
+        if not_live or plain:
             verdict = "demo"
-            confidence = max(probs["demo"], 1.0 - probs["production"])
+            confidence = max(probs["demo"], 1.0 - probs["production"], max(deny))
     if verdict != "not_assessable" and not has_ai and probs["not_assessable"] >= 0.2:
         verdict, confidence = "not_assessable", max(probs["not_assessable"], 0.5)
     if verdict == "not_assessable":
