@@ -666,14 +666,6 @@ def describe(answer: dict[str, Any]) -> str:
     )
 
 
-DEFINITION_CITES_A_PASSAGE_TWICE = pytest.mark.xfail(
-    strict=True,
-    reason="composition (answering/), not the UI: 'What is production AI?' is a lead sentence "
-    "[1] and four bullets [2] [3] [3] [4] from four sections; two of them quote the same "
-    "passage (bottom-line-test, 'Everything else is a demo'), so [3] is cited twice",
-)
-
-
 @pytest.mark.parametrize("name", list(COMPOSED))
 def test_a_composed_answer_is_prose_with_at_most_one_short_list(
     composed: dict[str, dict[str, Any]], name: str
@@ -691,13 +683,7 @@ def test_a_composed_answer_is_prose_with_at_most_one_short_list(
     assert prose, describe(answer)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=DEFINITION_CITES_A_PASSAGE_TWICE) if n == "definition" else n
-        for n in COMPOSED
-    ],
-)
+@pytest.mark.parametrize("name", list(COMPOSED))
 def test_a_composed_answer_cites_each_source_once(
     composed: dict[str, dict[str, Any]], name: str
 ) -> None:

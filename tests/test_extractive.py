@@ -522,10 +522,16 @@ def test_general_lead_is_a_statement_not_a_question() -> None:
     assert not composed.answer.split("\n")[0].rstrip(" [1]").endswith("?")
 
 
-def test_render_reuses_a_marker_for_the_same_quote() -> None:
+def test_render_quotes_and_cites_a_passage_once() -> None:
     unit = units_of(LIBRARY["glossary#xops"])[0]
     answer, citations = render([Point((unit,)), Point((unit,))])
-    assert answer.count("[1]") == 2 and len(citations) == 1
+    assert answer.count("[1]") == 1 and answer.count(unit.text) == 1 and len(citations) == 1
+    # two sentences of one passage picked as separate points: one point, in the passage's order
+    first, second = units_of(LIBRARY["four-hallmarks#deployed-in-real-operations"])[:2]
+    other = units_of(LIBRARY["glossary#xops"])[0]
+    answer, citations = render([Point((other,)), Point((second,)), Point((first,))])
+    assert answer.count("[2]") == 1 and [c.marker for c in citations] == [1, 2]
+    assert answer.index(first.text) < answer.index(second.text)
 
 
 @pytest.mark.parametrize(

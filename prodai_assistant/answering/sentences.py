@@ -181,6 +181,32 @@ def shortened(points: Sequence[Point]) -> list[Point]:
     return kept
 
 
+def one_point_per_passage(points: Sequence[Point]) -> list[Point]:
+    """Supporting points of one chunk under one label joined into the first of them, sentences
+    in the chunk's order: a passage is quoted, and cited, once among them. The lead point stays
+    as it is (it is the answer's opening statement)."""
+    out: list[Point] = list(points[:1])
+    where: dict[tuple[str, str], int] = {}
+    lead = {(u.chunk.chunk_id, u.index) for p in out for u in p.units}
+    for point in points[1:]:
+        fresh = tuple(u for u in point.units if (u.chunk.chunk_id, u.index) not in lead)
+        if not fresh:
+            continue  # already quoted in the lead
+        point = Point(fresh, point.label)
+        key = (point.chunk.chunk_id, point.label)
+        if key not in where:
+            where[key] = len(out)
+            out.append(point)
+            continue
+        first = out[where[key]]
+        seen = {u.index for u in first.units}
+        units = sorted(
+            [*first.units, *(u for u in point.units if u.index not in seen)], key=lambda u: u.index
+        )
+        out[where[key]] = Point(tuple(units), first.label)
+    return out
+
+
 def render(
     points: Sequence[Point], lens: Point | None = None, form: str = "default"
 ) -> tuple[str, list[Citation]]:
@@ -191,7 +217,7 @@ def render(
     or as one short list; prose: one paragraph; bullets: a lead sentence and a list; shorter
     and one_sentence: the first points only (see ``shape``).
     """
-    points = shape(points, form)
+    points = one_point_per_passage(shape(points, form))
     markers: dict[str, int] = {}
     spans: dict[str, tuple[Chunk, int, int]] = {}  # chunk id -> the cited stretch of its text
 
@@ -248,6 +274,7 @@ __all__ = [
     "best_unit",
     "excerpt",
     "grouped",
+    "one_point_per_passage",
     "overlap",
     "redundant",
     "render",
