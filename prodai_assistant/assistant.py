@@ -360,6 +360,7 @@ class Assistant:
             refusal_reason=composed.refusal_reason,
             intent="out_of_scope" if composed.refused else routed.intent,
             audience=audience,
+            audiences=[] if composed.refused or not scored else _parts_for(routed),
             backend=self.backend.name,
             model=composed.model,
             retrieved=[to_retrieved(s) for s in scored],
@@ -525,6 +526,11 @@ class Assistant:
                 )
             classifier: ProjectClassifier = self._classifier
             return classifier
+
+
+def _parts_for(routed: Route) -> list[Audience]:
+    """The audiences an answer gives one labelled part each (several named or implied)."""
+    return list(routed.audiences) if len(routed.audiences) > 1 else []
 
 
 def _hints(routed: Route, composed: Composed) -> list[str]:

@@ -23,4 +23,15 @@ def audience_label(key: str) -> str:
     return next((label for audience, label in AUDIENCE_LABELS.items() if audience == key), key)
 
 
-__all__ = ["AUDIENCE_LABELS", "VERDICT_LABELS", "audience_label", "verdict_label"]
+def framed_for(audience: str, audiences: list[str] | None = None) -> str | None:
+    """'Framed for: CFO and CTO' for an answer in parts, 'Framed for: CFO' for one lens, or
+    None for a general answer."""
+    keys = [k for k in (audiences or []) if k != "all"] or ([audience] if audience != "all" else [])
+    if not keys:
+        return None
+    names = [audience_label(k) for k in keys]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Framed for: {joined}"
+
+
+__all__ = ["AUDIENCE_LABELS", "VERDICT_LABELS", "audience_label", "framed_for", "verdict_label"]

@@ -188,6 +188,10 @@ class Answer(_Strict):
     refusal_reason: str | None = None
     intent: Intent
     audience: Audience = "all"
+    audiences: list[Audience] = Field(
+        default_factory=list,
+        description="Every stakeholder the answer has a labelled part for, when there are several.",
+    )
     backend: str = "extractive"
     model: str | None = None
     retrieved: list[Retrieved] = Field(default_factory=list)

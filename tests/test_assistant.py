@@ -497,3 +497,12 @@ def test_a_short_answer_for_two_audiences_gives_each_one_sentence() -> None:
     assert part_form("one_sentence", 2) == "one_sentence"
     assert part_form("shorter", 1) == "shorter"
     assert part_form("bullets", 2) == "bullets"
+
+
+def test_an_answer_in_parts_names_every_audience(assistant: Assistant) -> None:
+    answer = assistant.ask("What should the CFO and the CTO each look for?")
+    assert not answer.refused and answer.answer.count("**For ") == 2
+    assert answer.audiences == ["cfo", "cto"]
+    single = assistant.ask("What does the CFO care about?")
+    assert single.audiences == [] and single.audience == "cfo"
+    assert assistant.ask("Which MLOps platform should we buy?").audiences == []

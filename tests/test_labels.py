@@ -10,6 +10,7 @@ import pytest
 
 from prodai_assistant import labels
 from prodai_assistant.answering import assessment
+from prodai_assistant.labels import framed_for
 from prodai_assistant.models import Verdict
 
 PACKAGE = Path(labels.__file__).resolve().parent
@@ -42,3 +43,11 @@ def test_an_unknown_code_is_shown_as_it_is() -> None:
 )
 def test_audience_label(key: str, label: str) -> None:
     assert labels.audience_label(key) == label
+
+
+def test_framing_names_every_audience_of_an_answer_in_parts() -> None:
+    assert framed_for("all") is None and framed_for("all", []) is None
+    assert framed_for("cfo") == "Framed for: CFO"
+    assert framed_for("cfo", ["cfo", "cto"]) == "Framed for: CFO and CTO"
+    assert framed_for("ceo", ["ceo", "cfo", "lob"]).startswith("Framed for: CEO")  # type: ignore[union-attr]
+    assert framed_for("ceo", ["ceo", "cfo", "lob"]).count(",") == 1  # type: ignore[union-attr]

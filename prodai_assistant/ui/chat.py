@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..labels import verdict_label
-from ..models import AUDIENCE_LABELS, Answer, Audience, Role
+from ..labels import framed_for, verdict_label
+from ..models import Answer, Audience, Role
 
 STARTER_QUESTIONS = (
     "What is Production AI?",
@@ -132,8 +132,9 @@ def conversation_markdown(conversation: Conversation, *, now: datetime | None = 
 
 def _answer_lines(answer: Answer) -> list[str]:
     lines = []
-    if answer.audience != "all":
-        lines += [f"*Framed for: {AUDIENCE_LABELS[answer.audience]}*", ""]
+    framing = framed_for(answer.audience, list(answer.audiences))
+    if framing:
+        lines += [f"*{framing}*", ""]
     lines.append(answer.answer)
     if answer.assessment is not None:
         verdict = verdict_label(answer.assessment.verdict)

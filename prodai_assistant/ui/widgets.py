@@ -12,7 +12,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ..errors import ProdAIError
-from ..models import AUDIENCE_LABELS, Answer
+from ..labels import framed_for
+from ..models import Answer
 from ..text import canonicalize
 from . import services, sessions, trail
 from .chat import ChatEntry, Conversation
@@ -93,8 +94,9 @@ def show_answer(answer: Answer, *, stream: bool = False, key: str = "") -> None:
         st.markdown(text)
     if answer.standalone_question.strip() != canonicalize(answer.question).text.strip():
         st.caption(f"Answered as: {escape_markdown(answer.standalone_question)}")
-    if answer.audience != "all":
-        st.caption(f"Framed for: {AUDIENCE_LABELS[answer.audience]}")
+    framing = framed_for(answer.audience, list(answer.audiences))
+    if framing:
+        st.caption(framing)
     _notices(answer)
     if answer.citations:
         # The one kind of HTML shown here: built by sources_html, which escapes every char.
