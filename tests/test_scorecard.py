@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from evidence_support import criterion, span
 from markdown_it import MarkdownIt
 
 from prodai_assistant import rendering, scorecard
 from prodai_assistant.classifier import Classifier
 from prodai_assistant.cli.classify import format_scorecard
 from prodai_assistant.labels import VERDICT_LABELS
-from prodai_assistant.models import Assessment, Chunk, Citation, Criterion, EvidenceSpan
+from prodai_assistant.models import Assessment, Chunk, Citation
 from prodai_assistant.testing import FakeAssistant
 
 REPO = Path(__file__).resolve().parent.parent
@@ -511,18 +512,6 @@ def test_a_markdown_line_opens_no_block(text: str, line: str) -> None:
 
 def test_br_escapes_and_keeps_every_kind_of_line_break() -> None:
     assert str(rendering.br("a<b>\r\nb\rc\nd&")) == "a&lt;b&gt;<br>b<br>c<br>d&amp;"
-
-
-def criterion(*spans: EvidenceSpan, name: str = "Deployed", key: str = "deployed") -> Criterion:
-    return Criterion(
-        key=key, name=name, group="hallmark", status="evidenced", evidence=list(spans),
-        rationale="r",
-    )  # fmt: skip
-
-
-def span(text: str, sub: str, polarity: str = "positive") -> EvidenceSpan:
-    start = text.index(sub)
-    return EvidenceSpan(text=sub, start=start, end=start + len(sub), polarity=polarity)  # type: ignore[arg-type]
 
 
 DEFINITION = Citation(

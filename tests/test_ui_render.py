@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from evidence_support import criterion, span
 from hypothesis import given
 from hypothesis import strategies as hst
 
 from prodai_assistant.config import Settings
 from prodai_assistant.errors import InputError, ProdAIError
-from prodai_assistant.models import Answer, Citation, Criterion, Document, EvidenceSpan, Source
+from prodai_assistant.models import Answer, Citation, Document, EvidenceSpan, Source
 from prodai_assistant.scorecard import PALETTE
 from prodai_assistant.testing import FakeAssistant
 from prodai_assistant.ui import (
@@ -38,18 +39,6 @@ PRODUCTION = (
     "Our model is live in production, integrated in the CRM workflow, monitored by MLOps "
     "on-call staff and adds savings to the P&L."
 )
-
-
-def criterion(*spans: EvidenceSpan, name: str = "Deployed", key: str = "deployed") -> Criterion:
-    return Criterion(
-        key=key, name=name, group="hallmark", status="evidenced", evidence=list(spans),
-        rationale="r",
-    )  # fmt: skip
-
-
-def span(text: str, sub: str, polarity: str = "positive") -> EvidenceSpan:
-    start = text.index(sub)
-    return EvidenceSpan(text=sub, start=start, end=start + len(sub), polarity=polarity)  # type: ignore[arg-type]
 
 
 def visible_text(markup: str) -> str:
