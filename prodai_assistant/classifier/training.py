@@ -71,16 +71,14 @@ def train(
         ]
 
     clause_heads = fit_clauses(labelled)
-    stacked = np.zeros((len(rows), len(read(clause_heads, [0])[0])), dtype=np.float32)
-    stacked[labelled] = np.array(
-        out_of_fold(
-            len(labelled),
-            lambda idx: fit_clauses(labelled[idx]),
-            lambda heads, idx: read(heads, labelled[idx]),
-        )
+    readings: dict[int, np.ndarray] = dict(zip(outside, read(clause_heads, outside), strict=True))
+    in_fold = out_of_fold(
+        len(labelled),
+        lambda idx: fit_clauses(labelled[idx]),
+        lambda heads, idx: read(heads, labelled[idx]),
     )
-    if outside:
-        stacked[outside] = np.array(read(clause_heads, outside))
+    readings.update(zip(labelled.tolist(), in_fold, strict=True))
+    stacked = np.array([readings[i] for i in range(len(rows))], dtype=np.float32)
     labels = [r.verdict for r in rows]
     weights = np.array([1.0 if row.labelled else OUTSIDE_WEIGHT for row in rows])
     verdict, held_out = calibrated(stacked, labels, VERDICTS, VERDICT_C, sample_weight=weights)
