@@ -385,7 +385,7 @@ class Assistant:
             vector = [float(x) for x in self._embed([query])[0]]  # the router's, cached
         else:
             vector = self.embedder.embed_query(query)
-        audiences = routed.audiences if len(routed.audiences) > 1 else (audience,)
+        audiences = _parts_for(routed) or [audience]
         scored_all: list[ScoredChunk] = []
         parts: list[tuple[Audience, Composed]] = []
         for each in audiences:

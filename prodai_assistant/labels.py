@@ -3,6 +3,8 @@ answer, the app and the exports."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .models import AUDIENCE_LABELS
 
 # Keyed by str, not Verdict: audit records and CSV rows hand back plain strings.
@@ -23,10 +25,10 @@ def audience_label(key: str) -> str:
     return next((label for audience, label in AUDIENCE_LABELS.items() if audience == key), key)
 
 
-def framed_for(audience: str, audiences: list[str] | None = None) -> str | None:
+def framed_for(audience: str, audiences: Sequence[str] = ()) -> str | None:
     """'Framed for: CFO and CTO' for an answer in parts, 'Framed for: CFO' for one lens, or
     None for a general answer."""
-    keys = [k for k in (audiences or []) if k != "all"] or ([audience] if audience != "all" else [])
+    keys = [k for k in audiences if k != "all"] or ([audience] if audience != "all" else [])
     if not keys:
         return None
     names = [audience_label(k) for k in keys]

@@ -132,7 +132,7 @@ def conversation_markdown(conversation: Conversation, *, now: datetime | None = 
 
 def _answer_lines(answer: Answer) -> list[str]:
     lines = []
-    framing = framed_for(answer.audience, list(answer.audiences))
+    framing = framed_for(answer.audience, answer.audiences)
     if framing:
         lines += [f"*{framing}*", ""]
     lines.append(answer.answer)

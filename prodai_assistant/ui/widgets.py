@@ -94,7 +94,7 @@ def show_answer(answer: Answer, *, stream: bool = False, key: str = "") -> None:
         st.markdown(text)
     if answer.standalone_question.strip() != canonicalize(answer.question).text.strip():
         st.caption(f"Answered as: {escape_markdown(answer.standalone_question)}")
-    framing = framed_for(answer.audience, list(answer.audiences))
+    framing = framed_for(answer.audience, answer.audiences)
     if framing:
         st.caption(framing)
     _notices(answer)
