@@ -72,3 +72,19 @@ def test_the_blind_set_judge_reads_audiences_from_the_map() -> None:
     item = {"id": "x", "expect": "answer", "audiences": ["cfo"]}
     assert answer_problems(item, answer, mini) == []
     assert answer_problems({**item, "audiences": ["cto"]}, answer, mini) == ["not framed for cto"]
+
+
+def test_the_blind_set_judge_knows_every_audience_name_it_is_given(built_in: CorpusMap) -> None:
+    # "ceo_board" (the document's name) and "ceo" are one audience; an unknown name is an error,
+    # not a silent "not framed" on every item that uses it.
+    board = built_in.stakeholder_docs()["ceo"]
+    cited = SimpleNamespace(chunk_id=next(iter(built_in.document(board).sections)).chunk_id)
+    answer = SimpleNamespace(
+        refused=False, assessment=None, answer="The board asks.", citations=[cited], notices=[]
+    )
+    for name in ("ceo", "ceo_board"):
+        item = {"id": "x", "expect": "answer", "audiences": [name]}
+        assert answer_problems(item, answer, built_in) == []
+    with pytest.raises(ValueError, match="names audience 'chairman'"):
+        answer_problems({"id": "x", "expect": "answer", "audiences": ["chairman"]}, answer)
+

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from ..corpus_map import CorpusMap
 
 VERDICTS = ("production", "demo", "not_assessable")
+# Blind-set writers may name the CEO audience after its document (stakeholder-ceo-board).
+AUDIENCE_NAMES = {"ceo_board": "ceo"}
 
 
 def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> float:
@@ -219,7 +221,13 @@ def answer_problems(
 
     stakeholder_docs = (corpus or corpus_map()).stakeholder_docs()
     for audience in item.get("audiences", []):
-        if stakeholder_docs.get(audience) not in cited_docs:
+        doc = stakeholder_docs.get(AUDIENCE_NAMES.get(audience, audience))
+        if doc is None:
+            raise ValueError(
+                f"item {item.get('id')!r} names audience {audience!r}; known: "
+                f"{', '.join(sorted({*stakeholder_docs, *AUDIENCE_NAMES}))}"
+            )
+        if doc not in cited_docs:
             problems.append(f"not framed for {audience}")
     problem = form_problem(item.get("form", "default"), text)
     if problem:
