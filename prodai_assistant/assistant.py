@@ -45,6 +45,7 @@ from .routing import (
     Understanding,
     context_texts,
     evidence_refusal,
+    feature_texts,
     features,
     named_terms,
     pinned_sections,
@@ -219,10 +220,15 @@ class Assistant:
                 self._router = RouterModel.load()
             return self._router
 
+    def _vectors_for(self, contexts: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
+        """The vectors the router's ``features`` reads for these contexts, in one batch."""
+        wanted = list(dict.fromkeys(t for ctx in contexts for t in feature_texts(ctx)))
+        return dict(zip(wanted, self._embed(wanted), strict=True))
+
     def _understand(self, text: str, history: Sequence[Mapping[str, str]]) -> Understanding:
         texts = context_texts(text, history)
-        wanted = [t for t in texts if t]
-        vectors = dict(zip(wanted, self._embed(wanted), strict=True))
+        # the previous question's own vectors too: it is read alone below
+        vectors = self._vectors_for([texts, (texts[1], "", "")])
         router = self._get_router()
         understood = router.understand(features(vectors, texts))
         if understood.followup:
@@ -257,11 +263,8 @@ class Assistant:
                 return refuse  # the one clause is the instruction
             alone = route(text, history, replace(heard, injection=0.0))
             return Route(**{**alone.__dict__, "injection": True})
-        vectors = self._embed(pieces)
-        kept = []
-        for piece, vector in zip(pieces, vectors, strict=True):
-            if not self._instructs(features({piece: vector}, (piece, "", ""))):
-                kept.append(piece)
+        vectors = self._vectors_for([(p, "", "") for p in pieces])
+        kept = [p for p in pieces if not self._instructs(features(vectors, (p, "", "")))]
         if not kept:
             return refuse
         if len(kept) == len(pieces):
@@ -280,9 +283,8 @@ class Assistant:
         pieces = clauses(text)
         if len(pieces) < 2:
             return False
-        last = pieces[-1]
-        x = features({last: self._embed([last])[0]}, (last, "", ""))
-        return self._instructs(x)
+        last = (pieces[-1], "", "")
+        return self._instructs(features(self._vectors_for([last]), last))
 
     def _instructs(self, x: Any) -> bool:
         """One clause read alone is an instruction: the injection head says so, and the clause

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from ..models import AUDIENCE_LABELS, AUDIENCES, Audience, Intent
 from ..text import split_sentences, tokenize
 from .evidence import evidence_refusal, unknown_names
-from .model import RouterModel, Understanding, context_texts, features
+from .model import (
+    RouterModel,
+    Understanding,
+    context_texts,
+    feature_texts,
+    features,
+    last_sentence,
+)
 from .pins import named_terms, pinned_sections
 
 INJECTION_P = 0.5
@@ -311,7 +318,9 @@ __all__ = [
     "Understanding",
     "context_texts",
     "evidence_refusal",
+    "feature_texts",
     "features",
+    "last_sentence",
     "focus_of",
     "focus_question",
     "named_terms",

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..learning import artifact
 from ..learning.banks import AUDIENCE_KEYS, FORMS, INTENTS, KINDS
+from ..text import split_sentences
 
 ARTIFACT = "router"
 DIM = 384
@@ -51,12 +52,29 @@ def context_texts(message: str, history: Sequence[Mapping[str, str]]) -> tuple[s
     return message, last_user, last_bot[:_ASSISTANT_CHARS]
 
 
+def last_sentence(message: str) -> str:
+    """The message's last sentence: where a question after a long preamble sits ("" for a
+    message of one sentence, which is its own last sentence)."""
+    sentences = split_sentences(message)
+    return sentences[-1] if len(sentences) > 1 else ""
+
+
+def feature_texts(texts: tuple[str, str, str]) -> list[str]:
+    """Every text ``features`` needs a vector for (embed these, then call it)."""
+    wanted = [*texts, last_sentence(texts[0])]
+    return list(dict.fromkeys(t for t in wanted if t))
+
+
 def features(vectors: Mapping[str, np.ndarray], texts: tuple[str, str, str]) -> np.ndarray:
-    """[message, last user turn, last answer, message x last user turn, has history]."""
+    """[message, its last sentence, last user turn, last answer, message x last user turn,
+    has history]; the last sentence is the message itself when it has one."""
     zero = np.zeros(DIM, dtype=np.float32)
     message, user, bot = (vectors[t] if t else zero for t in texts)
+    tail = last_sentence(texts[0])
     has = np.array([1.0 if texts[1] else 0.0], dtype=np.float32)
-    return np.concatenate([message, user, bot, message * user, has])
+    return np.concatenate(
+        [message, vectors[tail] if tail else message, user, bot, message * user, has]
+    )
 
 
 class RouterModel:
@@ -111,5 +129,7 @@ __all__ = [
     "RouterModel",
     "Understanding",
     "context_texts",
+    "feature_texts",
     "features",
+    "last_sentence",
 ]

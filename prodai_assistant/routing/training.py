@@ -11,7 +11,7 @@ import numpy as np
 from ..learning.banks import AUDIENCE_KEYS, FORMS, INTENTS, KINDS, QuestionRow, load_questions
 from ..learning.heads import SoftmaxHead
 from ..learning.train import calibrated
-from .model import YES_NO, context_texts, features
+from .model import YES_NO, context_texts, feature_texts, features
 
 C = 2.0
 
@@ -43,7 +43,7 @@ def train(
 ) -> tuple[dict[str, SoftmaxHead], dict[str, Any]]:
     rows = load_questions(folder)
     contexts = [context_texts(r.message, [t.model_dump() for t in r.history]) for r in rows]
-    unique = sorted({t for ctx in contexts for t in ctx if t})
+    unique = sorted({t for ctx in contexts for t in feature_texts(ctx)})
     vectors = dict(zip(unique, embed(unique), strict=True))
     x = np.array([features(vectors, ctx) for ctx in contexts])
     heads: dict[str, SoftmaxHead] = {}
