@@ -232,21 +232,22 @@ class Assistant:
         router = self._get_router()
         understood = router.understand(features(vectors, texts))
         if understood.followup:
-            # audiences the message itself names replace the conversation's ("and the CTO?")
+            # audiences the message itself names replace the conversation's ("and the CTO?");
+            # else the audiences the last question implied hold ("shorter please" after "how
+            # do I explain it to our head of stores?"), each read alone, as a message's own are
             alone = router.understand(features(vectors, (text, "", "")))
-            if alone.audiences and alone.audiences != understood.audiences:
+            before = router.understand(features(vectors, (texts[1], "", ""))) if texts[1] else None
+            if alone.audiences:
                 understood = replace(
-                    understood, audiences=alone.audiences, audience_p=alone.audience_p
+                    understood,
+                    audiences=alone.audiences,
+                    audience_p=alone.audience_p,
+                    retargeted=before is None or alone.audiences != before.audiences,
                 )
-            elif not alone.audiences and texts[1]:
-                # "shorter please" after "how do I explain it to our head of stores?": the
-                # audiences the last question implied hold (read from it alone, as a
-                # message's own are)
-                before = router.understand(features(vectors, (texts[1], "", "")))
-                if before.audiences:
-                    understood = replace(
-                        understood, audiences=before.audiences, audience_p=before.audience_p
-                    )
+            elif before is not None and before.audiences:
+                understood = replace(
+                    understood, audiences=before.audiences, audience_p=before.audience_p
+                )
         return understood
 
     def _without_injection(

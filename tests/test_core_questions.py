@@ -109,3 +109,17 @@ def test_answers_are_deterministic(real_assistant: Assistant) -> None:
 
     first = [dump(ask(real_assistant, c)) for c in CASES]
     assert first == [dump(ask(real_assistant, c)) for c in CASES]
+
+
+def test_a_new_audience_after_the_hallmarks_gets_that_audiences_view(
+    real_assistant: Assistant,
+) -> None:
+    history = [
+        Turn(role="user", content="What are the four hallmarks of Production AI?"),
+        Turn(role="assistant", content="Deployed, embedded, governed, and repeatable ROI. [1]"),
+    ]
+    answer = real_assistant.ask("and for the cfo?", history=history)
+    assert not answer.refused
+    assert answer.intent == "stakeholder" and answer.audience == "cfo"
+    assert "stakeholder-cfo" in {c.chunk_id.split("#", 1)[0] for c in answer.citations}
+    assert re.search(r"predictab", answer.answer, re.IGNORECASE)

@@ -106,6 +106,24 @@ def test_follow_ups_stand_for_the_earlier_question() -> None:
     assert why.standalone_question.startswith(HISTORY[0]["content"]) and why.rewritten
 
 
+def test_a_fragment_naming_only_a_new_audience_asks_for_that_view() -> None:
+    # "and for the cfo?" after the hallmarks: the CFO's view, though the model read hallmarks
+    asked = dict(intent="hallmarks", intent_p=0.82, followup=True, audiences=("cfo",))
+    new = route("and for the cfo?", HISTORY, understood(**asked, retargeted=True))
+    assert new.intent == "stakeholder"
+    assert new.standalone_question == "How should I explain Production AI to the CFO?"
+    unsure = route("and for finance people?", HISTORY, understood(**{**asked, "intent_p": 0.4}))
+    assert unsure.intent == "stakeholder"
+    # the same audience kept ("shorter please" after a CFO answer), a named part, or a
+    # question of its own stay on their topic
+    kept = route("shorter please", HISTORY, understood(**asked, form="shorter"))
+    assert kept.intent == "hallmarks"
+    third = route("and the third one for the cfo?", HISTORY, understood(**asked, retargeted=True))
+    assert third.intent == "hallmarks" and third.focus == "hallmark:3"
+    long = "how do the four hallmarks show up in the numbers the cfo reviews each quarter?"
+    assert route(long, HISTORY, understood(**asked, retargeted=True)).intent == "hallmarks"
+
+
 def test_two_audiences_are_kept_in_order() -> None:
     routed = route(
         "pitch it to cto and cfo", [], understood(intent="stakeholder", audiences=("cfo", "cto"))

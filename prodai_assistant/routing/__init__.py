@@ -28,6 +28,9 @@ from .model import (
 from .pins import named_terms, pinned_sections
 
 INJECTION_P = 0.5
+# Below this, the model has not placed a message in a topic (a follow-up that only names an
+# audience is then read as asking for that audience's view).
+UNSURE_P = 0.6
 # The router is sure of an intent at this probability; the evidence gate then trusts it for
 # the intents whose answers quote fixed sections (SECTION_INTENTS).
 SURE_P = 0.9
@@ -239,6 +242,11 @@ def focus_question(focus: str) -> str | None:
     return None
 
 
+def _short(text: str) -> bool:
+    """A fragment that leans on the conversation for its subject ("and the third one?")."""
+    return len(text.split()) <= 6
+
+
 def standalone(
     text: str,
     u: Understanding,
@@ -253,7 +261,7 @@ def standalone(
         return text
     if intent == "stakeholder" and len(audiences) == 1:
         return f"How should I explain Production AI to the {AUDIENCE_LABELS[audiences[0]]}?"
-    short = len(text.split()) <= 6
+    short = _short(text)
     if short and focus and (asked := focus_question(focus)):
         return asked  # "and the third one?" after the hallmarks
     if short and intent in TEMPLATES and intent != "definition":
@@ -282,6 +290,17 @@ def route(
         return Route("assessment", text, reason=f"a project description ({u.kind})")
     if intent in ("definition", "general") and len(audiences) == 1:
         intent = "stakeholder"  # "what does it mean for the CTO?" asks for that stakeholder's view
+    elif (
+        u.followup
+        and len(audiences) == 1
+        and intent != "assessment"
+        and (u.retargeted or u.intent_p < UNSURE_P)
+        and _short(text)
+        and numbered_focus(text, intent) is None
+    ):
+        # "and for finance people?" after the hallmarks: a fragment that names only a new
+        # audience (or leaves the topic unsure) asks for that audience's view
+        intent = "stakeholder"
     asks_own = intent == "assessment" or u.is_description
     if asks_own:  # "is our bot production?" with nothing to assess: answer the test itself
         intent = "comparison"
@@ -301,7 +320,7 @@ def route(
         form=u.form,
         injection=injected,
         asks_own=asks_own,
-        general_single=single_question(text) and (intent == "general" or u.intent_p < 0.6),
+        general_single=single_question(text) and (intent == "general" or u.intent_p < UNSURE_P),
         sure=u.intent_p >= SURE_P and intent in SECTION_INTENTS,
     )
 

@@ -39,6 +39,7 @@ class Understanding:
     injection: float
     focus: str | None
     audience_p: tuple[float, ...] = ()  # P(yes) per AUDIENCE_KEYS, for the combination rule
+    retargeted: bool = False  # a follow-up whose own words name a new audience ("and the CFO?")
 
     @property
     def is_description(self) -> bool:
