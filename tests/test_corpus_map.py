@@ -87,4 +87,3 @@ def test_the_blind_set_judge_knows_every_audience_name_it_is_given(built_in: Cor
         assert answer_problems(item, answer, built_in) == []
     with pytest.raises(ValueError, match="names audience 'chairman'"):
         answer_problems({"id": "x", "expect": "answer", "audiences": ["chairman"]}, answer)
-
