@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from prodai_assistant.learning.banks import BankError, load_descriptions
-from prodai_assistant.learning.lexical import BUCKETS, lexical_features
+from prodai_assistant.learning.lexical import BUCKETS, char_features, lexical_features
 
 
 def test_features_are_deterministic_normalised_and_see_word_order() -> None:
@@ -24,8 +24,21 @@ def test_features_are_deterministic_normalised_and_see_word_order() -> None:
 
 
 def test_empty_text_gives_zeros() -> None:
-    assert not lexical_features("").any()
-    assert not lexical_features("!!! ???").any()
+    for features in (lexical_features, char_features):
+        assert not features("").any()
+        assert not features("!!! ???").any()
+
+
+def test_character_pieces_carry_a_stem_across_typos_and_languages() -> None:
+    pilot = char_features("a six-week pilot")
+    assert pilot.shape == (BUCKETS,) and abs(float(np.linalg.norm(pilot)) - 1.0) < 1e-6
+    assert np.array_equal(pilot, char_features("a six-week pilot"))
+    # whole words share nothing here; their pieces do
+    assert float(lexical_features("pilot") @ lexical_features("pilote")) == 0.0
+    assert float(char_features("pilot") @ char_features("pilote")) > 0.5
+    assert float(char_features("pilot") @ char_features("invoice")) < 0.2
+    # the pieces hash apart from the words: "pil" as a word and as a piece are two buckets
+    assert not (lexical_features("pil") * char_features("pil")).any()
 
 
 def _write(tmp_path: Path, rows: list[dict[str, object]]) -> Path:

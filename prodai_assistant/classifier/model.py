@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import ModelUnavailableError
 from ..learning import artifact
 from ..learning.banks import CRITERIA, STATES
-from ..learning.lexical import lexical_features
+from ..learning.lexical import char_features, lexical_features
 from ..models import Verdict
 from ..text import Span
 from .clauses import DIM, clause_features, clause_spans
@@ -37,13 +37,14 @@ class Reading:
 
 def doc_features(states: np.ndarray, vectors: np.ndarray, text: str) -> np.ndarray:
     """Strongest and mean clause reading per criterion and state, the mean clause vector, and
-    the text's hashed words and word pairs (``learning.lexical``)."""
+    the text's hashed words, word pairs and character pieces (``learning.lexical``)."""
     return np.concatenate(
         [
             states.max(axis=0).ravel(),
             states.mean(axis=0).ravel(),
             vectors.mean(axis=0),
             lexical_features(text),
+            char_features(text),
         ]
     )
 

@@ -6,11 +6,13 @@ confidence, kept consistent with each other. Pure; the thresholds are definition
   later clause asserts it again, *partial* when it is only planned,
   hedged, claimed by a third party, or weakly asserted, and *missing* otherwise.
 - The verdict is the calibrated verdict head's (it reads the whole description, including what
-  is plainly implied). A production verdict is overruled when live use is contradicted (a
-  pilot, a PoC, "we switched it off"), whatever its confidence; given with less than
-  OVERRULE_BELOW confidence, also when a clause plainly denies another need: the workflow, an
-  operating team, a measured result, governance or real data ("nobody monitors it", "we never
-  measured it").
+  is plainly implied). A production verdict given with less than OVERRULE_BELOW confidence is
+  overruled when live use is contradicted (a pilot, a PoC, "we switched it off"), or when a
+  clause plainly denies another need: the workflow, an operating team, a measured result,
+  governance or real data ("nobody monitors it", "we never measured it"). At OVERRULE_BELOW or
+  above the head's reading of the whole stands, unless live use is denied and no clause even
+  hints at it (LIVE_HINT): measured over six outside-written sets (each held out in turn), one
+  clause head's denial was wrong more often than the whole-text head that confident.
 - Rows then agree with the verdict: a production verdict shows needed criteria the text only
   implies as partial ("implied"); a demo verdict always names at least one blocker.
 - Maturity agrees with the verdict: not live is at most level 1, a live demo at most level 2,
@@ -31,6 +33,10 @@ from .rubric import CRITERION_KEYS, CriterionKey
 SAID = 0.34  # a clause says a state when it is its most likely one, with at least this P
 DENY = 0.5  # a denial this sure overrules a production verdict given below OVERRULE_BELOW
 OVERRULE_BELOW = 0.8
+# Live use denied and no clause reading as live with even this P(asserted): "a six-week pilot
+# with 12 agents" is a demo however sure the head is. Held out over six outside-written sets
+# this costs about one point of accuracy against trusting a sure head outright.
+LIVE_HINT = 0.4
 WEAK = 0.25  # P(asserted) for partial support when nothing is said outright
 # Production needs these; a contradiction of any of them makes a demo.
 NEEDED: tuple[CriterionKey, ...] = ("deployed", "embedded", "operations", "roi")
@@ -96,17 +102,18 @@ def decide(reading: Reading) -> Decision:
     probs = {v: probs.get(v, 0.0) for v in VERDICTS}
     confidence = probs[verdict]
     if verdict == "production":
-        # live use comes first: a clause that most likely says "not live" (a pilot, a PoC,
-        # switched off) overrules at any confidence; below OVERRULE_BELOW, so does a plain
-        # denial of any other need. The verdict then rests on that denial.
+        # below OVERRULE_BELOW, a clause that most likely says "not live" (a pilot, a PoC,
+        # switched off) overrules, and so does a plain denial of any other need. The verdict
+        # then rests on that denial.
         deny = [
             float(_said(reading, k, "negated").max(initial=0.0))
             for k in FATAL
             if findings[k].status == "contradicted"
         ]
         not_live = findings["deployed"].status == "contradicted"
-        plain = bool(deny) and probs["production"] < OVERRULE_BELOW and max(deny) >= DENY
-        if not_live or plain:
+        never_live = not_live and float(reading.prob("deployed", "asserted").max()) < LIVE_HINT
+        plain = bool(deny) and max(deny) >= DENY
+        if never_live or (probs["production"] < OVERRULE_BELOW and (not_live or plain)):
             verdict = "demo"
             confidence = max(probs["demo"], 1.0 - probs["production"], max(deny))
     if verdict != "not_assessable" and not has_ai and probs["not_assessable"] >= 0.2:
@@ -169,6 +176,7 @@ def maturity(verdict: Verdict, findings: dict[CriterionKey, Finding]) -> int:
 
 __all__ = [
     "DENY",
+    "LIVE_HINT",
     "OVERRULE_BELOW",
     "SAID",
     "WEAK",

@@ -1,6 +1,6 @@
-"""Hashed word and word-pair features of a text: its own wording, as numbers a learned head can
-weigh. The weights come from the labelled banks; nothing here recognises a phrase. Pure and
-deterministic (CRC-32 buckets over ``text.tokenize``), numpy only.
+"""Hashed word, word-pair and character-piece features of a text: its own wording, as numbers a
+learned head can weigh. The weights come from the labelled banks; nothing here recognises a
+phrase. Pure and deterministic (CRC-32 buckets over ``text.tokenize``), numpy only.
 """
 
 from __future__ import annotations
@@ -25,4 +25,21 @@ def lexical_features(text: str, buckets: int = BUCKETS) -> np.ndarray:
     return vector / norm if norm else vector
 
 
-__all__ = ["BUCKETS", "lexical_features"]
+CHAR_SIZES = (3, 4, 5)
+
+
+def char_features(text: str, buckets: int = BUCKETS) -> np.ndarray:
+    """(buckets,) float32: which 3- to 5-character pieces of the tokenised text occur,
+    L2-normalised. They carry a word's stem through typos, inflection and other languages
+    ("pilot", "pilote", "Pilotprojekt") where whole words do not."""
+    joined = " ".join(tokenize(text))
+    vector = np.zeros(buckets, dtype=np.float32)
+    for n in CHAR_SIZES:
+        for i in range(len(joined) - n + 1):
+            piece = "c" + joined[i : i + n]  # its own hash space, apart from the words
+            vector[zlib.crc32(piece.encode("utf-8")) % buckets] = 1.0
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+__all__ = ["BUCKETS", "CHAR_SIZES", "char_features", "lexical_features"]
