@@ -506,3 +506,82 @@ def test_an_answer_in_parts_names_every_audience(assistant: Assistant) -> None:
     single = assistant.ask("What does the CFO care about?")
     assert single.audiences == [] and single.audience == "cfo"
     assert assistant.ask("Which MLOps platform should we buy?").audiences == []
+
+
+def _cite(marker: int, chunk: str, quote: str) -> Citation:
+    return Citation(
+        marker=marker, chunk_id=f"{chunk}#0", doc_id=chunk, title=chunk, section="s", quote=quote
+    )
+
+
+def test_parts_for_two_audiences_say_a_shared_paragraph_once() -> None:
+    from prodai_assistant.answering import Composed, merge_audiences
+
+    core = "A pilot is limited in time. [1]"
+    cfo = Composed(
+        answer=f"{core}\n\n**For the CFO:** The CFO looks at the P&L. [2]",
+        citations=[_cite(1, "pilot", "A pilot is limited in time."), _cite(2, "cfo", "P&L")],
+    )
+    cto = Composed(
+        answer=f"{core}\n\nThe CTO looks at uptime. [2]\n\nA later point. [3]",
+        citations=[
+            _cite(1, "pilot", "A pilot is limited in time."),
+            _cite(2, "cto", "uptime"),
+            _cite(3, "later", "A later point."),
+        ],
+    )
+    merged = merge_audiences([("cfo", cfo), ("cto", cto)])
+    assert merged.answer.count("A pilot is limited in time.") == 1
+    assert merged.answer.startswith(core)  # said once, before the labels
+    assert merged.answer.count("**For the CFO:**") == 1  # the part's own label is not doubled
+    assert "**For the CTO:**\n\nThe CTO looks at uptime. [3]" in merged.answer
+    markers = [int(m) for m in re.findall(r"\[(\d+)\]", merged.answer)]
+    assert markers == [1, 2, 3, 4]  # reading order, each passage once
+    assert [c.chunk_id for c in merged.citations] == ["pilot#0", "cfo#0", "cto#0", "later#0"]
+    assert [c.marker for c in merged.citations] == [1, 2, 3, 4]
+
+
+def test_a_later_part_leaves_out_what_an_earlier_part_gave() -> None:
+    from prodai_assistant.answering import Composed, merge_audiences
+
+    first = Composed(
+        answer="Only the CEO view. [1]\n\nShared later. [2]",
+        citations=[_cite(1, "ceo", "Only the CEO view."), _cite(2, "x", "Shared later.")],
+    )
+    second = Composed(
+        answer="Shared later. [1]\n\nOnly the LOB view. [2]",
+        citations=[_cite(1, "x", "Shared later."), _cite(2, "lob", "Only the LOB view.")],
+    )
+    merged = merge_audiences([("ceo", first), ("lob", second)])
+    assert merged.answer.count("Shared later.") == 1
+    assert merged.answer.index("**For line-of-business leaders:**") < merged.answer.index(
+        "Only the LOB view."
+    )
+    # a part with nothing of its own keeps what it had, so no audience is left empty
+    alone = merge_audiences([("ceo", first), ("cfo", first)])
+    assert alone.answer.count("**For the CFO:**") == 1
+
+
+def test_a_preamble_does_not_steer_the_search() -> None:
+    from prodai_assistant.routing import asked_part
+
+    long = (
+        "We're a regional grocer with 140 stores. Our pricing model runs nightly. "
+        "The shelf pilot is run by a vendor. Stepping back, what is production AI?"
+    )
+    assert asked_part(long) == "Stepping back, what is production AI?"
+    short = "We're a grocer. What is production AI?"
+    assert asked_part(short) == short  # two sentences: kept whole
+    no_question = "We're a grocer. Our model runs nightly. Explain production AI for us."
+    assert asked_part(no_question) == no_question
+
+
+def test_a_long_message_is_answered_as_its_question(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Some context: I run strategy at a freight group with 4,000 staff. We have a routing "
+        "model and a chatbot pilot. Nobody agrees on what counts. What are the four hallmarks "
+        "of Production AI?"
+    )
+    assert not answer.refused
+    assert answer.standalone_question == "What are the four hallmarks of Production AI?"
+    assert_citations_are_quotes(assistant, answer)

@@ -130,14 +130,15 @@ def part_form(form: str, parts: int) -> str:
 
 
 def merge_audiences(parts: Sequence[tuple[str, Composed]]) -> Composed:
-    """One answer in labelled parts, one per audience; markers renumbered, each passage cited
-    once (a chunk and quote cited in two parts keeps its first number)."""
+    """One answer in labelled parts, one per audience, each passage cited once: a paragraph
+    every part would open with is said once, before the labels; a later part leaves out a
+    paragraph an earlier part already gave; markers are renumbered in reading order."""
     from .lens import LENS_LABELS  # "For the CFO:" ...
 
-    blocks: list[str] = []
     citations: list[Citation] = []
     seen: dict[tuple[str, str], int] = {}
-    for audience, composed in parts:
+    texts: list[list[str]] = []  # each part's paragraphs, markers shared across parts
+    for _, composed in parts:
         mapping: dict[int, int] = {}
         for c in composed.citations:
             key = (c.chunk_id, c.quote)
@@ -145,18 +146,40 @@ def merge_audiences(parts: Sequence[tuple[str, Composed]]) -> Composed:
                 seen[key] = len(citations) + 1
                 citations.append(c.model_copy(update={"marker": seen[key]}))
             mapping[c.marker] = seen[key]
-        text = _renumber(composed.answer, mapping)
-        label = LENS_LABELS.get(audience, f"For {audience}:")
-        blocks.append(f"**{label}**\n\n{text}")
+        texts.append([p for p in _renumber(composed.answer, mapping).split("\n\n") if p.strip()])
+    shared = [p for p in texts[0] if all(p in other for other in texts[1:])] if texts else []
+    blocks = ["\n\n".join(shared)] if shared else []
+    given = set(shared)
+    for (audience, _), paragraphs in zip(parts, texts, strict=True):
+        own = [p for p in paragraphs if p not in given] or paragraphs
+        given.update(own)
+        label = f"**{LENS_LABELS.get(audience, f'For {audience}:')}**"
+        body = "\n\n".join(own)
+        blocks.append(body if body.startswith(label) else f"{label}\n\n{body}")
+    answer, kept = _in_reading_order("\n\n".join(blocks), citations)
     notices = list(dict.fromkeys(n for _, c in parts for n in c.notices))
     guard = [g for _, c in parts for g in c.guard]
     return Composed(
-        answer="\n\n".join(blocks),
-        citations=citations,
+        answer=answer,
+        citations=kept,
         guard=guard,
         notices=notices,
         model=parts[0][1].model if parts else None,
     )
+
+
+def _in_reading_order(answer: str, citations: Sequence[Citation]) -> tuple[str, list[Citation]]:
+    """Markers renumbered 1, 2, ... as they first appear; citations the text no longer uses
+    dropped."""
+    order = list(dict.fromkeys(int(m) for m in re.findall(r"\[(\d+)\]", answer)))
+    mapping = {old: new for new, old in enumerate(order, start=1)}
+    by_marker = {c.marker: c for c in citations}
+    kept = [
+        by_marker[old].model_copy(update={"marker": new})
+        for old, new in mapping.items()
+        if old in by_marker
+    ]
+    return _renumber(answer, mapping), kept
 
 
 def append_part(
