@@ -43,7 +43,6 @@ from .routing import (
     Route,
     RouterModel,
     Understanding,
-    asked_part,
     context_texts,
     evidence_refusal,
     feature_texts,
@@ -360,10 +359,6 @@ class Assistant:
             composed = refusal(routed.reason)
         else:
             scored, composed = self._search_and_compose(routed, audience, turns, text, on_token)
-            if composed.refused and routed.standalone_question == asked_part(text) != text:
-                # the questions alone found nothing the gate trusts: the whole message may
-                whole = replace(routed, standalone_question=text, rewritten=False)
-                scored, composed = self._search_and_compose(whole, audience, turns, text, on_token)
         return Answer(
             question=asked.original,
             standalone_question=routed.standalone_question,

@@ -560,28 +560,3 @@ def test_a_later_part_leaves_out_what_an_earlier_part_gave() -> None:
     # a part with nothing of its own keeps what it had, so no audience is left empty
     alone = merge_audiences([("ceo", first), ("cfo", first)])
     assert alone.answer.count("**For the CFO:**") == 1
-
-
-def test_a_preamble_does_not_steer_the_search() -> None:
-    from prodai_assistant.routing import asked_part
-
-    long = (
-        "We're a regional grocer with 140 stores. Our pricing model runs nightly. "
-        "The shelf pilot is run by a vendor. Stepping back, what is production AI?"
-    )
-    assert asked_part(long) == "Stepping back, what is production AI?"
-    short = "We're a grocer. What is production AI?"
-    assert asked_part(short) == short  # two sentences: kept whole
-    no_question = "We're a grocer. Our model runs nightly. Explain production AI for us."
-    assert asked_part(no_question) == no_question
-
-
-def test_a_long_message_is_answered_as_its_question(assistant: Assistant) -> None:
-    answer = assistant.ask(
-        "Some context: I run strategy at a freight group with 4,000 staff. We have a routing "
-        "model and a chatbot pilot. Nobody agrees on what counts. What are the four hallmarks "
-        "of Production AI?"
-    )
-    assert not answer.refused
-    assert answer.standalone_question == "What are the four hallmarks of Production AI?"
-    assert_citations_are_quotes(assistant, answer)

@@ -247,18 +247,6 @@ def _short(text: str) -> bool:
     return len(text.split()) <= 6
 
 
-def asked_part(text: str) -> str:
-    """What a long message asks: its questions (the sentences ending in '?') when it has at
-    least three sentences, so a preamble about the user's company does not steer the search
-    ("We're a grocer with 140 stores ... Stepping back, what is production AI?"). A message
-    with no question mark is kept whole."""
-    sentences = split_sentences(text)
-    if len(sentences) < 3:
-        return text
-    asked = [s for s in sentences if s.rstrip().endswith("?")]
-    return " ".join(asked) if asked else text
-
-
 def standalone(
     text: str,
     u: Understanding,
@@ -270,7 +258,7 @@ def standalone(
     """The question a follow-up stands for: the earlier question, retargeted."""
     _, previous, _ = context_texts(text, history)
     if not u.followup or not previous:
-        return asked_part(text)
+        return text
     if intent == "stakeholder" and len(audiences) == 1:
         return f"How should I explain Production AI to the {AUDIENCE_LABELS[audiences[0]]}?"
     short = _short(text)
@@ -360,7 +348,6 @@ __all__ = [
     "pinned_sections",
     "route",
     "single_question",
-    "asked_part",
     "standalone",
     "unknown_names",
 ]
