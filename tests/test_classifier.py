@@ -240,3 +240,49 @@ def test_non_text_input_is_an_input_error() -> None:
 def test_a_non_minilm_embedder_is_refused_clearly() -> None:
     with pytest.raises(ModelUnavailableError, match="MiniLM"):
         Classifier({}, embedder=FakeEmbedder()).classify(UNMEASURED)
+
+
+def _reading(production: float, *said: tuple[str, str, float], live: float = 0.9) -> object:
+    """Three clauses: live, in the workflow, AI; plus one clause per (criterion, state, P) in
+    ``said``; the head's P(production)."""
+    import numpy as np
+
+    from prodai_assistant.classifier.model import Reading
+    from prodai_assistant.learning.banks import CRITERIA, STATES
+    from prodai_assistant.text import Span
+
+    rows = [("deployed", "asserted", live), ("embedded", "asserted", 0.9), ("ai", "asserted", 0.9)]
+    rows += list(said)
+    states = np.zeros((len(rows), len(CRITERIA), len(STATES)))
+    states[:, :, STATES.index("none")] = 1.0
+    for i, (criterion, state, p) in enumerate(rows):
+        states[i, CRITERIA.index(criterion)] = (1 - p) / (len(STATES) - 1)
+        states[i, CRITERIA.index(criterion), STATES.index(state)] = p
+    spans = [Span(f"clause {i}.", 10 * i, 10 * i + 9) for i in range(len(rows))]
+    rest = (1 - production) / 2
+    return Reading(spans, states, {"production": production, "demo": rest, "not_assessable": rest})
+
+
+def test_the_head_decides_unless_a_denial_is_sure() -> None:
+    from prodai_assistant.classifier.policy import SURE_DENIAL, decide
+
+    assert decide(_reading(0.9)).verdict == "production"  # type: ignore[arg-type]
+    # one clause read as "a pilot" does not overrule the whole any more (held out, it was
+    # wrong more often than right); a sure "we never measured it" still makes a demo
+    piloted = decide(_reading(0.7, ("deployed", "negated", 0.95)))  # type: ignore[arg-type]
+    assert piloted.verdict == "production"
+    unsure = decide(_reading(0.9, ("roi", "negated", SURE_DENIAL - 0.1)))  # type: ignore[arg-type]
+    assert unsure.verdict == "production"
+    never = decide(_reading(0.9, ("roi", "negated", SURE_DENIAL + 0.05)))  # type: ignore[arg-type]
+    assert never.verdict == "demo" and "roi" in never.blockers
+    assert never.confidence == 0.5  # the head and a sure clause disagree: no more than even
+    assert never.maturity <= 2
+    # a measured result stated elsewhere answers the denial of another measure
+    answered = decide(
+        _reading(0.9, ("roi", "asserted", 0.6), ("roi", "negated", SURE_DENIAL + 0.05))  # type: ignore[arg-type]
+    )
+    assert answered.verdict == "production"
+    # live use denied and no clause reading as live: a pilot, unless the head is sure
+    pilot = ("deployed", "negated", 0.6)
+    assert decide(_reading(0.7, pilot, live=0.3)).verdict == "demo"  # type: ignore[arg-type]
+    assert decide(_reading(0.9, pilot, live=0.3)).verdict == "production"  # type: ignore[arg-type]

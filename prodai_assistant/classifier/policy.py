@@ -5,14 +5,14 @@ confidence, kept consistent with each other. Pure; the thresholds are definition
   is *evidenced* when some clause asserts it, *contradicted* when a clause denies it and no
   later clause asserts it again, *partial* when it is only planned,
   hedged, claimed by a third party, or weakly asserted, and *missing* otherwise.
-- The verdict is the calibrated verdict head's (it reads the whole description, including what
-  is plainly implied). A production verdict given with less than OVERRULE_BELOW confidence is
-  overruled when live use is contradicted (a pilot, a PoC, "we switched it off"), or when a
-  clause plainly denies another need: the workflow, an operating team, a measured result,
-  governance or real data ("nobody monitors it", "we never measured it"). At OVERRULE_BELOW or
-  above the head's reading of the whole stands, unless live use is denied and no clause even
-  hints at it (LIVE_HINT): measured over six outside-written sets (each held out in turn), one
-  clause head's denial was wrong more often than the whole-text head that confident.
+- The verdict and its confidence are the calibrated verdict head's: it reads the whole
+  description (the clause readings among its features), including what is only implied.
+  Held out over eight outside-written sets (A-H, each left out in turn), letting one clause's
+  denial ("a pilot", "nobody monitors it") or a missing AI clause overrule the head changed 48
+  verdicts, 14 of them rightly. Two overrules remain, each about neutral held out and each the
+  policy's own words for a demo: a sure, plain denial of a measured result, an operating team
+  or governance that no clause answers (SURE_DENIAL), and, below OVERRULE_BELOW, live use
+  denied with no clause reading as live (LIVE_HINT).
 - Rows then agree with the verdict: a production verdict shows needed criteria the text only
   implies as partial ("implied"); a demo verdict always names at least one blocker.
 - Maturity agrees with the verdict: not live is at most level 1, a live demo at most level 2,
@@ -31,14 +31,23 @@ from .model import VERDICTS, Reading
 from .rubric import CRITERION_KEYS, CriterionKey
 
 SAID = 0.34  # a clause says a state when it is its most likely one, with at least this P
-DENY = 0.5  # a denial this sure overrules a production verdict given below OVERRULE_BELOW
+# A production verdict becomes a demo when a clause plainly denies a measured result, an
+# operating team or governance this surely (P(negated) at least SURE_DENIAL) and no clause
+# asserts it ("we never measured it"; not "it cut handling time 22%, we never measured whether
+# customers noticed"). Held out over sets A-H this is neutral to one item better than the head
+# alone; a looser denial, or one of live use ("a pilot" also describes one that graduated),
+# did worse.
+DENIABLE: tuple[CriterionKey, ...] = ("roi", "operations", "governed")
+SURE_DENIAL = 0.85
+# A production verdict below OVERRULE_BELOW becomes a demo when live use is denied and no clause
+# reads as live with even LIVE_HINT ("a six-week pilot with 12 agents", which the head reads as
+# production with 0.6). Held out over A-H this fired 7 times and cost one item in 480 (C-H);
+# trusting the head up to 1.0 against such a denial cost four.
 OVERRULE_BELOW = 0.8
-# Live use denied and no clause reading as live with even this P(asserted): "a six-week pilot
-# with 12 agents" is a demo however sure the head is. Held out over six outside-written sets
-# this costs about one point of accuracy against trusting a sure head outright.
 LIVE_HINT = 0.4
 WEAK = 0.25  # P(asserted) for partial support when nothing is said outright
-# Production needs these; a contradiction of any of them makes a demo.
+# Production needs these: a production verdict shows them (as partial when only implied), a
+# demo verdict names at least one of them, or a contradiction, as its blocker.
 NEEDED: tuple[CriterionKey, ...] = ("deployed", "embedded", "operations", "roi")
 FATAL: tuple[CriterionKey, ...] = (*NEEDED, "governed", "data")
 NOT_DONE = ("planned", "hedged", "claimed")
@@ -96,28 +105,19 @@ def finding(reading: Reading, criterion: str) -> Finding:
 
 def decide(reading: Reading) -> Decision:
     findings = {key: finding(reading, key) for key in CRITERION_KEYS}
-    has_ai = finding(reading, "ai").status in ("evidenced", "partial")
-    probs = reading.verdict
-    verdict: Verdict = max(VERDICTS, key=lambda v: probs.get(v, 0.0))
-    probs = {v: probs.get(v, 0.0) for v in VERDICTS}
+    probs = {v: reading.verdict.get(v, 0.0) for v in VERDICTS}
+    verdict: Verdict = max(VERDICTS, key=lambda v: probs[v])
     confidence = probs[verdict]
     if verdict == "production":
-        # below OVERRULE_BELOW, a clause that most likely says "not live" (a pilot, a PoC,
-        # switched off) overrules, and so does a plain denial of any other need. The verdict
-        # then rests on that denial.
-        deny = [
-            float(_said(reading, k, "negated").max(initial=0.0))
-            for k in FATAL
-            if findings[k].status == "contradicted"
-        ]
-        not_live = findings["deployed"].status == "contradicted"
-        never_live = not_live and float(reading.prob("deployed", "asserted").max()) < LIVE_HINT
-        plain = bool(deny) and max(deny) >= DENY
-        if never_live or (probs["production"] < OVERRULE_BELOW and (not_live or plain)):
-            verdict = "demo"
-            confidence = max(probs["demo"], 1.0 - probs["production"], max(deny))
-    if verdict != "not_assessable" and not has_ai and probs["not_assessable"] >= 0.2:
-        verdict, confidence = "not_assessable", max(probs["not_assessable"], 0.5)
+        sure = [k for k in DENIABLE if _said(reading, k, "negated").max(initial=0.0) >= SURE_DENIAL]
+        denied = any(findings[k].status == "contradicted" and not findings[k].support for k in sure)
+        # "a six-week pilot with 12 agents": live use denied, no clause even hints at it
+        never_live = findings["deployed"].status == "contradicted" and (
+            float(reading.prob("deployed", "asserted").max()) < LIVE_HINT
+        )
+        if denied or (never_live and probs["production"] < OVERRULE_BELOW):
+            # "we never measured it", "nobody monitors it", a pilot: the policy's demo
+            verdict, confidence = "demo", max(1.0 - probs["production"], 0.5)
     if verdict == "not_assessable":
         return Decision(verdict, round(confidence, 2), findings, [], 0)
     findings = _agree(verdict, findings, reading)
@@ -175,10 +175,11 @@ def maturity(verdict: Verdict, findings: dict[CriterionKey, Finding]) -> int:
 
 
 __all__ = [
-    "DENY",
+    "DENIABLE",
     "LIVE_HINT",
     "OVERRULE_BELOW",
     "SAID",
+    "SURE_DENIAL",
     "WEAK",
     "FATAL",
     "MATURITY_NAMES",
