@@ -44,10 +44,7 @@ DEV_SET = {
 PRODUCTION = DEV_SET["cp01"]["description"]  # a clear production case, several paragraphs
 DEMOS = ["nh01", "pm01", "bw01", "ss02", "nh04", "sf03"]  # hackathon, pilot, buzzwords, staging...
 # The dev-set demos the learned classifier reads otherwise (plain text, no injection).
-MISREAD_DEMOS = {
-    "bw01": "known miss of the learned classifier: reads the buzzword pitch (no system, users or "
-    "numbers named) as not_assessable (0.41), not as a demo",
-}
+MISREAD_DEMOS: dict[str, str] = {}  # none since the fifth session's retrain (bw01 passes)
 PAYLOADS = [
     "<script>alert('x')</script>",
     '<img src=x onerror="alert(1)">',
