@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prodai_assistant.classifier import CRITERION_KEYS, Classifier
+from prodai_assistant.classifier.model import Reading
 from prodai_assistant.config import ClassifierSettings
 from prodai_assistant.embeddings_onnx import OnnxEmbedder
 from prodai_assistant.errors import InputError, ModelUnavailableError
@@ -234,7 +235,7 @@ def test_over_long_text_is_refused_with_the_limit_in_the_message() -> None:
 
 def test_non_text_input_is_an_input_error() -> None:
     with pytest.raises(InputError):
-        Classifier({}, embedder=FakeEmbedder()).classify(b"bytes")  # type: ignore[arg-type]
+        Classifier({}, embedder=FakeEmbedder()).classify(b"bytes")
 
 
 def test_a_non_minilm_embedder_is_refused_clearly() -> None:
@@ -242,12 +243,11 @@ def test_a_non_minilm_embedder_is_refused_clearly() -> None:
         Classifier({}, embedder=FakeEmbedder()).classify(UNMEASURED)
 
 
-def _reading(production: float, *said: tuple[str, str, float], live: float = 0.9) -> object:
+def _reading(production: float, *said: tuple[str, str, float], live: float = 0.9) -> Reading:
     """Three clauses: live, in the workflow, AI; plus one clause per (criterion, state, P) in
     ``said``; the head's P(production)."""
     import numpy as np
 
-    from prodai_assistant.classifier.model import Reading
     from prodai_assistant.learning.banks import CRITERIA, STATES
     from prodai_assistant.text import Span
 
@@ -266,23 +266,23 @@ def _reading(production: float, *said: tuple[str, str, float], live: float = 0.9
 def test_the_head_decides_unless_a_denial_is_sure() -> None:
     from prodai_assistant.classifier.policy import SURE_DENIAL, decide
 
-    assert decide(_reading(0.9)).verdict == "production"  # type: ignore[arg-type]
+    assert decide(_reading(0.9)).verdict == "production"
     # one clause read as "a pilot" does not overrule the whole any more (held out, it was
     # wrong more often than right); a sure "we never measured it" still makes a demo
-    piloted = decide(_reading(0.7, ("deployed", "negated", 0.95)))  # type: ignore[arg-type]
+    piloted = decide(_reading(0.7, ("deployed", "negated", 0.95)))
     assert piloted.verdict == "production"
-    unsure = decide(_reading(0.9, ("roi", "negated", SURE_DENIAL - 0.1)))  # type: ignore[arg-type]
+    unsure = decide(_reading(0.9, ("roi", "negated", SURE_DENIAL - 0.1)))
     assert unsure.verdict == "production"
-    never = decide(_reading(0.9, ("roi", "negated", SURE_DENIAL + 0.05)))  # type: ignore[arg-type]
+    never = decide(_reading(0.9, ("roi", "negated", SURE_DENIAL + 0.05)))
     assert never.verdict == "demo" and "roi" in never.blockers
     assert never.confidence == 0.5  # the head and a sure clause disagree: no more than even
     assert never.maturity <= 2
     # a measured result stated elsewhere answers the denial of another measure
     answered = decide(
-        _reading(0.9, ("roi", "asserted", 0.6), ("roi", "negated", SURE_DENIAL + 0.05))  # type: ignore[arg-type]
+        _reading(0.9, ("roi", "asserted", 0.6), ("roi", "negated", SURE_DENIAL + 0.05))
     )
     assert answered.verdict == "production"
     # live use denied and no clause reading as live: a pilot, unless the head is sure
     pilot = ("deployed", "negated", 0.6)
-    assert decide(_reading(0.7, pilot, live=0.3)).verdict == "demo"  # type: ignore[arg-type]
-    assert decide(_reading(0.9, pilot, live=0.3)).verdict == "production"  # type: ignore[arg-type]
+    assert decide(_reading(0.7, pilot, live=0.3)).verdict == "demo"
+    assert decide(_reading(0.9, pilot, live=0.3)).verdict == "production"

@@ -109,8 +109,12 @@ def decide(reading: Reading) -> Decision:
     verdict: Verdict = max(VERDICTS, key=lambda v: probs[v])
     confidence = probs[verdict]
     if verdict == "production":
-        sure = [k for k in DENIABLE if _said(reading, k, "negated").max(initial=0.0) >= SURE_DENIAL]
-        denied = any(findings[k].status == "contradicted" and not findings[k].support for k in sure)
+        denied = any(
+            findings[k].status == "contradicted"
+            and not findings[k].support
+            and _said(reading, k, "negated").max(initial=0.0) >= SURE_DENIAL
+            for k in DENIABLE
+        )
         # "a six-week pilot with 12 agents": live use denied, no clause even hints at it
         never_live = findings["deployed"].status == "contradicted" and (
             float(reading.prob("deployed", "asserted").max()) < LIVE_HINT
